@@ -1,0 +1,11 @@
+"""The HTTP API under /api/v1: one package per resource, registered from one tuple."""
+
+from importlib import import_module
+
+RESOURCES = ("auth", "devices", "sync", "areas")
+
+
+def register(api):
+    """Register every resource blueprint on the flask-smorest Api."""
+    for name in RESOURCES:
+        api.register_blueprint(import_module(f"server.api.{name}.routes").bp, url_prefix=f"/api/v1/{name}")

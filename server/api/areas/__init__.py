@@ -1,0 +1,1 @@
+"""Area tree resource."""

@@ -1,0 +1,34 @@
+"""Sign in, sign out, and who am I."""
+
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.api.auth.schemas import LoginSchema, MeSchema
+from server.services import auth, users
+
+bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")
+
+
+@bp.post("/login")
+@bp.arguments(LoginSchema)
+@bp.response(200, MeSchema)
+def login(creds):
+    """Sign in with username and password; sets the session cookie."""
+    user = auth.sign_in(creds["username"], creds["password"])
+    return users.profile(user)
+
+
+@bp.post("/logout")
+@login_required
+@bp.response(204)
+def logout():
+    """End this session."""
+    auth.sign_out(current_user)
+
+
+@bp.get("/me")
+@login_required
+@bp.response(200, MeSchema)
+def me():
+    """Return the signed-in user with role and area scope."""
+    return users.profile(current_user)

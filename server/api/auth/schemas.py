@@ -1,0 +1,24 @@
+"""Wire contract of /auth."""
+
+from marshmallow import fields, validate
+
+from server.api.areas.schemas import AreaSchema
+from server.api.schemas_base import StrictSchema, Text
+
+
+class LoginSchema(StrictSchema):
+    """Credentials."""
+
+    username = Text(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, validate=validate.Length(1, 256), load_only=True)
+
+
+class MeSchema(StrictSchema):
+    """The signed-in user."""
+
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    role_label = fields.String()
+    areas = fields.List(fields.Nested(AreaSchema))

@@ -1,0 +1,1 @@
+"""Sync: the phone's push of mutations and pull of changes."""

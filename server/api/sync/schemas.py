@@ -1,0 +1,180 @@
+"""Wire contract of /sync: the push envelope, each mutation and its record data, and the answers.
+
+The push route loads only the envelope; each mutation is validated on its own by the sync service with the
+schemas below, so one malformed item is rejected alone and never sinks the batch.
+"""
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+
+from server.api.areas.schemas import AreaSchema
+from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
+from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
+
+DESA_CODE = validate.Regexp(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$", error="Not a valid desa code.")
+
+
+class OutreachDataSchema(StrictSchema):
+    """What a petugas records about a gathering point."""
+
+    desa_code = fields.String(required=True, validate=DESA_CODE)
+    place_kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
+    place_name = Text(required=True, validate=validate.Length(1, 120))
+    date = fields.Date(required=True)
+    started_at = UTCDateTimeField(load_default=None, allow_none=True)
+    ended_at = UTCDateTimeField(load_default=None, allow_none=True)
+    lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+
+    @validates_schema
+    def _check_pairs(self, data, **_kwargs):
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise ma.ValidationError("Give both lat and lon, or neither.", "lat")
+        start, end = data.get("started_at"), data.get("ended_at")
+        if start and end and end < start:
+            raise ma.ValidationError("Must not be before started_at.", "ended_at")
+
+
+class AssistDataSchema(StrictSchema):
+    """What a petugas records about one household helped."""
+
+    outreach_id = fields.UUID(required=True)
+    kk_number = fields.String(required=True)
+    head_name = Text(required=True, validate=validate.Length(1, 100))
+    members = fields.Integer(required=True, strict=True, validate=validate.Range(1, 30))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    reasons = fields.List(
+        fields.String(validate=validate.OneOf(REASONS)),
+        required=True,
+        validate=validate.Length(1, len(REASONS)),
+    )
+    device_used = fields.String(required=True, validate=validate.OneOf(DEVICES_USED))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    notes = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+    @validates_schema
+    def _unique_reasons(self, data, **_kwargs):
+        reasons = data.get("reasons") or []
+        if len(set(reasons)) != len(reasons):
+            raise ma.ValidationError("Each reason only once.", "reasons")
+
+
+class VoidDataSchema(StrictSchema):
+    """Why a record is voided."""
+
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class MutationSchema(StrictSchema):
+    """One change made on the phone; mutation_id is its idempotency key."""
+
+    mutation_id = fields.UUID(required=True)
+    entity = fields.String(required=True, validate=validate.OneOf(["outreach", "assist"]))
+    op = fields.String(required=True, validate=validate.OneOf(["upsert", "void"]))
+    record_id = fields.UUID(required=True)
+    base_version = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1))
+    device_time = UTCDateTimeField(load_default=None, allow_none=True)
+    data = fields.Dict(required=True)
+
+
+DATA_SCHEMAS = {
+    ("outreach", "upsert"): OutreachDataSchema(),
+    ("assist", "upsert"): AssistDataSchema(),
+    ("outreach", "void"): VoidDataSchema(),
+    ("assist", "void"): VoidDataSchema(),
+}
+MUTATION_SCHEMA = MutationSchema()
+
+
+class PushSchema(StrictSchema):
+    """A batch from one device."""
+
+    device_id = fields.UUID(required=True)
+    app_version = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    schema_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 1000))
+    pending_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10_000_000))
+    device_now = UTCDateTimeField(
+        load_default=None, allow_none=True, metadata={"description": "The phone's clock when sending."}
+    )
+    mutations = fields.List(
+        fields.Raw(metadata={"type": "object"}),
+        required=True,
+        metadata={"description": "MutationSchema items; each is validated on its own."},
+    )
+
+
+class ItemResultSchema(ma.Schema):
+    """The server's answer to one mutation."""
+
+    mutation_id = fields.String(allow_none=True)
+    record_id = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["applied", "duplicate", "rejected", "conflict"]})
+    version = fields.Integer(allow_none=True)
+    problem = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    errors = fields.Dict(allow_none=True)
+    warnings = fields.Dict(allow_none=True)
+
+
+class PushResultSchema(ma.Schema):
+    """The answer to a batch: one result per mutation, in order."""
+
+    server_time = fields.DateTime()
+    results = fields.List(fields.Nested(ItemResultSchema))
+
+
+class PullArgsSchema(StrictSchema):
+    """Where the phone's last pull stopped."""
+
+    cursor = fields.String(load_default=None, validate=validate.Length(max=64))
+    limit = fields.Integer(load_default=None, validate=validate.Range(1, 1000))
+
+
+class OutreachOutSchema(ma.Schema):
+    """An outreach as the phone stores it."""
+
+    id = fields.UUID()
+    version = fields.Integer()
+    voided = fields.Boolean()
+    desa_code = fields.String()
+    place_kind = fields.String()
+    place_name = fields.String()
+    date = fields.Date()
+    started_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    received_at = fields.DateTime()
+
+
+class AssistOutSchema(ma.Schema):
+    """An assist as the phone stores it, with the coordinator's verdict."""
+
+    id = fields.UUID()
+    version = fields.Integer()
+    voided = fields.Boolean()
+    outreach_id = fields.UUID()
+    desa_code = fields.String()
+    kk_number = fields.String()
+    head_name = fields.String()
+    members = fields.Integer()
+    outcome = fields.String()
+    reasons = fields.List(fields.String())
+    device_used = fields.String()
+    phone = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    review_state = fields.String()
+    review_comment = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+
+
+class PullSchema(ma.Schema):
+    """One page of changes; `reference` and `areas` come only on the first page (no cursor)."""
+
+    server_time = fields.DateTime()
+    cursor = fields.String()
+    has_more = fields.Boolean()
+    outreaches = fields.List(fields.Nested(OutreachOutSchema))
+    assists = fields.List(fields.Nested(AssistOutSchema))
+    reference = fields.Dict()
+    areas = fields.List(fields.Nested(AreaSchema))

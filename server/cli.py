@@ -1,0 +1,70 @@
+"""Flask commands (kebab-case): loading areas, the demo, and creating users."""
+
+import time
+
+import click
+from sqlalchemy import func, select
+
+from server.errors import Problem
+from server.extensions import db
+from server.models import Area, User
+
+
+@click.command("seed-areas")
+@click.option("--only", multiple=True, help="Load only these subtrees (e.g. 35.09); default: the whole country.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when areas are already loaded.")
+def seed_areas_command(only, if_empty):
+    """Load the Kemendagri area list from the pinned package (idempotent)."""
+    from server.services import areas
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Area)):
+        click.echo("Areas already loaded; nothing to do.")
+        return
+    started = time.perf_counter()
+    count = areas.seed_subtree(only) if only else areas.seed_country()
+    by_level = dict(db.session.execute(select(Area.level, func.count()).group_by(Area.level)).all())
+    click.echo(
+        f"{count} areas loaded in {time.perf_counter() - started:.1f}s: {by_level.get(1, 0)} provinsi, "
+        f"{by_level.get(2, 0)} kabupaten/kota, {by_level.get(3, 0)} kecamatan, {by_level.get(4, 0)} desa/kelurahan"
+    )
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=2020, show_default=True, help="Random seed; the same seed gives the same demo.")
+@click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the demo (default today).")
+@click.option("--assists", default=20000, show_default=True, help="About how many assists to create.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo_command(seed, end_date, assists, if_empty):
+    """Create the Jember + TTU demo (users, targets, 30 days of outreaches and assists)."""
+    from server.services import areas, demo
+
+    if demo.demo_present() or (if_empty and db.session.scalar(select(func.count()).select_from(User))):
+        click.echo("Demo data or users already present; nothing to do.")
+        return
+    if not db.session.get(Area, "35.09.19.1001") and not db.session.get(Area, "35.09.19"):
+        areas.seed_subtree(demo.KABUPATEN)
+    counts = demo.seed_demo(seed=seed, end=end_date.date() if end_date else None, assists_target=assists)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["enumerator", "coordinator", "supervisor", "admin"]))
+@click.option("--area", "areas", multiple=True, help="Area code of the scope; repeat for several.")
+@click.option("--display-name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(username, role, areas, display_name, password):
+    """Create a user (asks for the password when --password is not given)."""
+    from server.services import users
+
+    try:
+        user = users.create_user(username, role, password, areas, display_name)
+    except Problem as exc:
+        raise click.ClickException(f"{exc.problem}: {exc.errors}") from None
+    click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+
+
+def init_app(app):
+    """Register the commands."""
+    for command in (seed_areas_command, seed_demo_command, create_user_command):
+        app.cli.add_command(command)

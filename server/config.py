@@ -1,0 +1,74 @@
+"""Application settings: every value comes from the environment, with a safe default."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(name, default):
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    """Read an integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings for a real deployment; development defaults only where they are harmless."""
+
+    ENV_NAME = os.environ.get("JB_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long SQLite waits for the write lock before a write answers 503 "busy, retry".
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    # Sessions: a signed HttpOnly cookie; long enough for weeks in the field.
+    SESSION_COOKIE_NAME = "jb_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_LIFETIME_DAYS", 30))
+    SESSION_REFRESH_EACH_REQUEST = True
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+    HSTS_SECONDS = _int("HSTS_SECONDS", 31536000)
+
+    # Login throttling per account, kept in the database so every worker and server shares it.
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_WINDOW_SECONDS = _int("LOGIN_WINDOW_SECONDS", 900)
+    LOGIN_LOCK_SECONDS = _int("LOGIN_LOCK_SECONDS", 60)
+    LOGIN_LOCK_MAX_SECONDS = _int("LOGIN_LOCK_MAX_SECONDS", 3600)
+
+    # Sync limits (SYNC-AND-TRUST.md): a request body and a batch are bounded so memory stays bounded.
+    MAX_CONTENT_LENGTH = _int("MAX_BODY_BYTES", 1024 * 1024)
+    SYNC_MAX_MUTATIONS = _int("SYNC_MAX_MUTATIONS", 500)
+    SYNC_PULL_PAGE = _int("SYNC_PULL_PAGE", 500)
+    MAX_CLOCK_SKEW_SECONDS = _int("MAX_CLOCK_SKEW_SECONDS", 1800)
+
+    # The built PWA; falls back to the placeholder page in pwa/ when no build exists.
+    PWA_DIR = os.environ.get("PWA_DIR")
+
+    API_TITLE = "Jemput Bola API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_SORT_KEYS = False
+
+
+class TestConfig(Config):
+    """Settings for the test suite: fast hashing, a throwaway key, and a database given by the fixture."""
+
+    TESTING = True
+    ENV_NAME = "test"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    ARGON2_FAST = True

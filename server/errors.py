@@ -1,0 +1,223 @@
+"""The problem catalogue and the JSON error handlers: one error body everywhere, in Indonesian or English.
+
+Problem codes are stable and never reused; the PWA and other clients branch on them, never on message text.
+"""
+
+import logging
+
+from flask import current_app, jsonify
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from server.i18n import pick, translate_field_errors
+
+log = logging.getLogger(__name__)
+
+# code: (HTTP status, English, Indonesian)
+CATALOGUE = {
+    "request.invalid": (422, "Some fields are not valid.", "Beberapa isian tidak valid."),
+    "request.malformed": (400, "The request could not be read.", "Permintaan tidak dapat dibaca."),
+    "request.too_large": (
+        413,
+        "The request is too large (at most {limit} bytes).",
+        "Permintaan terlalu besar (paling banyak {limit} byte).",
+    ),
+    "request.not_found": (404, "Not found.", "Tidak ditemukan."),
+    "request.method_not_allowed": (405, "Method not allowed.", "Metode tidak diizinkan."),
+    "request.unsupported_media": (
+        415,
+        "Send the body as application/json.",
+        "Kirim isi permintaan sebagai application/json.",
+    ),
+    "csrf.rejected": (
+        403,
+        "Cross-site request refused.",
+        "Permintaan dari situs lain ditolak.",
+    ),
+    "auth.required": (401, "Please sign in.", "Silakan masuk terlebih dahulu."),
+    "auth.invalid_credentials": (
+        401,
+        "Username or password is wrong.",
+        "Nama pengguna atau kata sandi salah.",
+    ),
+    "auth.throttled": (
+        429,
+        "Too many failed sign-ins. Try again in {seconds} seconds.",
+        "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {seconds} detik.",
+    ),
+    "auth.forbidden": (
+        403,
+        "Your role may not do this.",
+        "Peran Anda tidak diizinkan melakukan ini.",
+    ),
+    "device.not_yours": (
+        403,
+        "This device is registered to another account.",
+        "Perangkat ini terdaftar untuk akun lain.",
+    ),
+    "device.unknown": (
+        403,
+        "This device is not registered. Sign in again on this phone.",
+        "Perangkat ini belum terdaftar. Silakan masuk lagi di HP ini.",
+    ),
+    "device.revoked": (
+        403,
+        "This device was blocked by your supervisor. Your records stay on the phone; contact your supervisor.",
+        "Perangkat ini diblokir oleh supervisor. Data tetap tersimpan di HP; hubungi supervisor Anda.",
+    ),
+    "sync.too_many_mutations": (
+        413,
+        "Too many records in one upload (at most {limit}).",
+        "Terlalu banyak data dalam satu pengiriman (paling banyak {limit}).",
+    ),
+    "sync.bad_cursor": (422, "The sync cursor is not valid.", "Penanda sinkronisasi tidak valid."),
+    "mutation.invalid": (422, "This record has invalid fields.", "Data ini memiliki isian yang tidak valid."),
+    "mutation.id_reused": (
+        409,
+        "This change id was already used for different content.",
+        "ID perubahan ini sudah dipakai untuk isi yang berbeda.",
+    ),
+    "record.id_conflict": (
+        409,
+        "A different record with this id already exists.",
+        "Data lain dengan ID ini sudah ada.",
+    ),
+    "record.not_found": (404, "Record not found.", "Data tidak ditemukan."),
+    "record.conflict": (
+        409,
+        "This record was changed elsewhere; both versions are kept.",
+        "Data ini sudah diubah di tempat lain; kedua versi disimpan.",
+    ),
+    "outreach.unknown": (
+        409,
+        "The outreach of this record has not arrived yet.",
+        "Kegiatan untuk data ini belum diterima server.",
+    ),
+    "outreach.has_assists": (
+        409,
+        "This outreach still has households; void them first.",
+        "Kegiatan ini masih memiliki rumah tangga; batalkan dulu datanya.",
+    ),
+    "area.out_of_scope": (
+        403,
+        "This area is outside your assignment.",
+        "Wilayah ini di luar wilayah tugas Anda.",
+    ),
+    "area.not_found": (404, "Area not found.", "Wilayah tidak ditemukan."),
+    "service.busy": (
+        503,
+        "The server is busy. Your data is safe; it will be sent again shortly.",
+        "Server sedang sibuk. Data Anda aman dan akan dikirim ulang sebentar lagi.",
+    ),
+    "server.error": (
+        500,
+        "Something went wrong on the server. Your data is safe; try again later.",
+        "Terjadi kesalahan di server. Data Anda aman; coba lagi nanti.",
+    ),
+}
+
+_BY_STATUS = {
+    400: "request.malformed",
+    401: "auth.required",
+    403: "auth.forbidden",
+    404: "request.not_found",
+    405: "request.method_not_allowed",
+    413: "request.too_large",
+    415: "request.unsupported_media",
+    422: "request.invalid",
+    429: "auth.throttled",
+    503: "service.busy",
+}
+
+
+class Problem(Exception):
+    """An error with a catalogue code; raised anywhere, rendered as the one JSON problem body."""
+
+    def __init__(self, problem, errors=None, headers=None, **params):
+        super().__init__(problem)
+        self.problem = problem
+        self.errors = errors
+        self.headers = headers or {}
+        self.params = params
+
+    @property
+    def status(self):
+        """Return the HTTP status of this problem."""
+        return CATALOGUE[self.problem][0]
+
+
+def problem_message(problem, **params):
+    """Return the catalogue message of a problem in the request's language."""
+    _, en, id_ = CATALOGUE[problem]
+    return pick({"en": en, "id": id_}, **params)
+
+
+def problem_body(problem, errors=None, **params):
+    """Build the JSON problem body of the house style."""
+    status = CATALOGUE[problem][0]
+    body = {
+        "code": status,
+        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "problem": problem,
+        "message": problem_message(problem, **params),
+    }
+    if errors:
+        body["errors"] = translate_field_errors(errors)
+    return body
+
+
+def problem_response(problem, errors=None, headers=None, **params):
+    """Return a Flask response carrying a problem body."""
+    resp = jsonify(problem_body(problem, errors, **params))
+    resp.status_code = CATALOGUE[problem][0]
+    for key, value in (headers or {}).items():
+        resp.headers[key] = value
+    return resp
+
+
+def _handle_problem(exc):
+    return problem_response(exc.problem, exc.errors, exc.headers, **exc.params)
+
+
+def _handle_http(exc):
+    """Map werkzeug/webargs HTTP errors (including validation) onto the catalogue."""
+    code = exc.code or 500
+    problem = _BY_STATUS.get(code, "server.error" if code >= 500 else "request.malformed")
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "view_args", "headers", "files"}:
+        # webargs nests by location; one level is enough for clients.
+        merged = {}
+        for part in errors.values():
+            merged.update(part if isinstance(part, dict) else {"_schema": part})
+        errors = merged
+    params = {"limit": current_app.config["MAX_CONTENT_LENGTH"]} if problem == "request.too_large" else {}
+    if problem == "auth.throttled":
+        params = {"seconds": 60}
+    return problem_response(problem, errors, data.get("headers"), **params)
+
+
+def _handle_operational(exc):
+    # A locked or restarted database is transient: the client keeps its data and retries later.
+    log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+    return problem_response("service.busy", headers={"Retry-After": "5"})
+
+
+def _handle_integrity(exc):
+    log.warning("integrity error escaped a service: %s", type(exc.orig).__name__)
+    return problem_response("record.id_conflict")
+
+
+def _handle_unexpected(exc):
+    log.exception("unhandled error")
+    return problem_response("server.error")
+
+
+def register_error_handlers(app):
+    """Attach the problem handlers to the app (after flask-smorest, so ours win)."""
+    app.register_error_handler(Problem, _handle_problem)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(OperationalError, _handle_operational)
+    app.register_error_handler(IntegrityError, _handle_integrity)
+    app.register_error_handler(Exception, _handle_unexpected)

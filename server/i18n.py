@@ -1,0 +1,61 @@
+"""Language choice (Indonesian first, English second) and the Indonesian text of validation messages."""
+
+import re
+
+from flask import has_request_context, request
+
+LANGUAGES = ("id", "en")
+
+# marshmallow/webargs speak English; these patterns give the Indonesian wording of the messages they emit.
+_FIELD_MESSAGES_ID = [
+    (r"Missing data for required field\.", "Wajib diisi."),
+    (r"Unknown field\.", "Kolom tidak dikenal."),
+    (r"Field may not be null\.", "Tidak boleh kosong."),
+    (r"Not a valid string\.", "Harus berupa teks."),
+    (r"Not a valid integer\.", "Harus berupa bilangan bulat."),
+    (r"Not a valid number\.", "Harus berupa angka."),
+    (r"Not a valid boolean\.", "Harus benar/salah."),
+    (r"Not a valid UUID\.", "Bukan UUID yang sah."),
+    (r"Not a valid date\.", "Bukan tanggal yang sah (YYYY-MM-DD)."),
+    (r"Not a valid datetime\.", "Bukan waktu yang sah (ISO 8601)."),
+    (r"Not a valid list\.", "Harus berupa daftar."),
+    (r"Not a valid mapping type\.", "Harus berupa objek."),
+    (r"Invalid input type\.", "Jenis masukan tidak sah."),
+    (r"Invalid value\.", "Nilai tidak sah."),
+    (r"Must be one of: (.*)\.", r"Harus salah satu dari: \1."),
+    (r"Length must be between (\d+) and (\d+)\.", r"Panjang harus antara \1 dan \2."),
+    (r"Shorter than minimum length (\d+)\.", r"Lebih pendek dari batas minimum \1."),
+    (r"Longer than maximum length (\d+)\.", r"Lebih panjang dari batas maksimum \1."),
+    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.", r"Harus antara \1 dan \2."),
+    (r"Must be greater than or equal to (\S+)\.", r"Harus paling sedikit \1."),
+    (r"Must be less than or equal to (\S+)\.", r"Harus paling banyak \1."),
+    (r"Invalid JSON body\.", "Isi permintaan bukan JSON yang sah."),
+]
+_COMPILED_ID = [(re.compile(f"^{p}$"), r) for p, r in _FIELD_MESSAGES_ID]
+
+
+def current_language():
+    """Return 'id' or 'en' from the request's Accept-Language (Indonesian when unsure)."""
+    if not has_request_context():
+        return "id"
+    return request.accept_languages.best_match(LANGUAGES, default="id")
+
+
+def pick(texts, **params):
+    """Return the text of a {'id': …, 'en': …} pair in the current language, formatted with params."""
+    text = texts.get(current_language()) or texts["en"]
+    return text.format(**params) if params else text
+
+
+def translate_field_errors(errors, lang=None):
+    """Return a copy of a marshmallow error tree with messages in the current language."""
+    lang = lang or current_language()
+    if isinstance(errors, dict):
+        return {str(k): translate_field_errors(v, lang) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [translate_field_errors(v, lang) for v in errors]
+    if isinstance(errors, str) and lang == "id":
+        for pattern, repl in _COMPILED_ID:
+            if pattern.match(errors):
+                return pattern.sub(repl, errors)
+    return errors

@@ -1,0 +1,22 @@
+"""SQLAlchemy models, one module per aggregate; imported here so Alembic sees every table."""
+
+from server.models.area import Area, Target
+from server.models.audit import AuditEvent
+from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
+from server.models.user import Device, LoginThrottle, User, UserArea
+
+__all__ = [
+    "Area",
+    "Assist",
+    "AuditEvent",
+    "Device",
+    "LoginThrottle",
+    "Mutation",
+    "Outreach",
+    "RecordConflict",
+    "ReviewEvent",
+    "SyncCounter",
+    "Target",
+    "User",
+    "UserArea",
+]

@@ -1,0 +1,41 @@
+"""The administrative tree (provinsi › kabupaten/kota › kecamatan › desa) and targets per area."""
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+
+LEVELS = {1: "provinsi", 2: "kabupaten", 3: "kecamatan", 4: "desa"}
+
+
+class Area(db.Model):
+    """A node of the tree, keyed by its Kemendagri code (e.g. 35.09.01.2001)."""
+
+    __tablename__ = "areas"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    bps_code: Mapped[str | None] = mapped_column(String(13), index=True)
+
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+
+
+class Target(db.Model):
+    """Census target of an area: population, households and the participation % to reach."""
+
+    __tablename__ = "targets"
+
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    households: Mapped[int] = mapped_column(Integer)
+    target_pct: Mapped[float] = mapped_column(Numeric(5, 2))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("population >= 0 AND households >= 0", name="nonnegative"),
+        CheckConstraint("target_pct >= 0 AND target_pct <= 100", name="pct"),
+    )

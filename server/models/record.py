@@ -1,0 +1,179 @@
+"""Field records made on phones (outreaches, assists), the mutation log that dedupes them, and review history."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+
+PLACE_KINDS = (
+    "kantor_desa",
+    "kantor_kecamatan",
+    "pkh_bansos",
+    "kantor_instansi",
+    "sekolah",
+    "posyandu",
+    "tempat_ibadah",
+    "pasar",
+    "kunjungan_rumah",
+    "lainnya",
+)
+OUTCOMES = ("berhasil", "sebagian", "gagal", "ditunda")
+REASONS = (
+    "tidak_punya_perangkat",
+    "tidak_ada_kuota_sinyal",
+    "tidak_paham",
+    "lansia_disabilitas",
+    "data_kk_bermasalah",
+    "lainnya",
+)
+DEVICES_USED = ("hp_warga", "hp_petugas", "perangkat_kantor")
+REVIEW_STATES = ("received", "approved", "flagged", "rejected")
+
+
+class _SyncedRecord:
+    """Columns every record made on a phone carries."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    voided: Mapped[bool] = mapped_column(default=False)
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+    # Phone time is data only; ordering and dedupe use received_at and change_seq.
+    device_time: Mapped[object | None] = mapped_column(UTCDateTime)
+    clock_suspect: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Position in the server-wide change stream that /sync/pull pages through.
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Outreach(_SyncedRecord, db.Model):
+    """One jemput-bola event at a gathering point."""
+
+    __tablename__ = "outreaches"
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    desa_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    kecamatan_code: Mapped[str] = mapped_column(String(8), index=True)
+    place_kind: Mapped[str] = mapped_column(String(20))
+    place_name: Mapped[str] = mapped_column(String(120))
+    date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    created_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __table_args__ = (
+        CheckConstraint(f"place_kind IN {PLACE_KINDS!r}", name="place_kind"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_outreaches_owner_seq", "owner_id", "change_seq"),
+    )
+
+
+class Assist(_SyncedRecord, db.Model):
+    """One household helped at an outreach."""
+
+    __tablename__ = "assists"
+
+    outreach_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outreaches.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    desa_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    kecamatan_code: Mapped[str] = mapped_column(String(8), index=True)
+    kk_number: Mapped[str] = mapped_column(String(16), index=True)
+    head_name: Mapped[str] = mapped_column(String(100))
+    members: Mapped[int] = mapped_column(SmallInteger)
+    outcome: Mapped[str] = mapped_column(String(10))
+    reasons: Mapped[list] = mapped_column(JSON)
+    device_used: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    review_state: Mapped[str] = mapped_column(String(10), default="received")
+    review_comment: Mapped[str | None] = mapped_column(String(500))
+    created_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __table_args__ = (
+        CheckConstraint("members BETWEEN 1 AND 30", name="members"),
+        CheckConstraint(f"outcome IN {OUTCOMES!r}", name="outcome"),
+        CheckConstraint(f"device_used IN {DEVICES_USED!r}", name="device_used"),
+        CheckConstraint(f"review_state IN {REVIEW_STATES!r}", name="review_state"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_assists_owner_seq", "owner_id", "change_seq"),
+    )
+
+
+class Mutation(db.Model):
+    """Every applied change, keyed by the phone-made mutation id; kept forever so a retry never applies twice."""
+
+    __tablename__ = "mutations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
+    entity: Mapped[str] = mapped_column(String(10))
+    op: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecordConflict(db.Model):
+    """A phone's version that lost a race against another edit: kept, never overwritten or dropped."""
+
+    __tablename__ = "record_conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
+    base_version: Mapped[int] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+
+class ReviewEvent(db.Model):
+    """One review action on an assist (approve, flag, reject) with its comment."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assists.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_state: Mapped[str] = mapped_column(String(10))
+    to_state: Mapped[str] = mapped_column(String(10))
+    assist_version: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(String(500))
+    at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncCounter(db.Model):
+    """The single row handing out change_seq; locking it orders writers so a pull never skips a change."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

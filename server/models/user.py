@@ -1,0 +1,88 @@
+"""People, their area scope, their phones (devices) and the per-account login throttle."""
+
+import uuid
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+
+ROLES = ("enumerator", "coordinator", "supervisor", "admin")
+# The area level a role's scope is expressed at.
+SCOPE_LEVEL = {"enumerator": 4, "coordinator": 3, "supervisor": 2}
+
+
+class User(UserMixin, db.Model):
+    """An account; `session_epoch` changes when sessions must end (disable, password change)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    areas: Mapped[list["UserArea"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserArea.area_code"
+    )
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    def get_id(self):
+        """Return the session identity: id plus epoch, so bumping the epoch ends every session."""
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_active(self):
+        """Return whether the account may sign in."""
+        return self.active
+
+    @property
+    def area_codes(self):
+        """Return the codes of the areas this user is assigned to."""
+        return [a.area_code for a in self.areas]
+
+
+class UserArea(db.Model):
+    """One area in a user's scope (desa for petugas, kecamatan for coordinators, kabupaten for supervisors)."""
+
+    __tablename__ = "user_areas"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True, index=True)
+
+
+class Device(db.Model):
+    """One installation of the app for one user, with what it last told us about itself."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    last_sync_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    app_version: Mapped[str | None] = mapped_column(String(32))
+    schema_version: Mapped[int | None] = mapped_column(Integer)
+    pending_count: Mapped[int | None] = mapped_column(Integer)
+    last_clock_skew_s: Mapped[int | None] = mapped_column(Integer)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins per username (existing or not, so it reveals nothing), shared by all workers."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    locks: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[object | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Domain logic and queries; each public use case owns its one transaction."""

@@ -1,0 +1,175 @@
+"""Fixtures: every test runs on SQLite and on PostgreSQL, each in databases this suite creates and drops."""
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from server import create_app
+from server.config import TestConfig
+from tests.factories import login, make_user
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Areas every test can use: Kabupaten Jember and Kabupaten Timor Tengah Utara.
+TEST_AREAS = ("35.09", "53.03")
+DATA_TABLES = (
+    "audit_events, review_events, record_conflicts, mutations, assists, outreaches, devices, "
+    "user_areas, users, login_throttle, targets"
+)
+
+
+def _pg_admin_engine():
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def postgres_available():
+    """Return whether the test PostgreSQL answers; in CI its absence is an error, not a skip."""
+    engine = _pg_admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        return True
+    except sa.exc.OperationalError:
+        if IN_CI:
+            raise
+        return False
+    finally:
+        engine.dispose()
+
+
+def create_pg_database(prefix="jb_test"):
+    """Create a fresh PostgreSQL database and return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = _pg_admin_engine()
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url):
+    """Drop a database made by create_pg_database, even with connections left open."""
+    name = sa.engine.make_url(url).database
+    engine = _pg_admin_engine()
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def make_app(url, **overrides):
+    """Create the app on a database URL with the test settings."""
+    config = type("Cfg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+    return create_app(config)
+
+
+def prepare_database(url, areas=TEST_AREAS):
+    """Migrate a database to head and load the test areas."""
+    from flask_migrate import upgrade
+
+    from server.services.areas import seed_subtree
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        if areas:
+            seed_subtree(areas)
+        _dispose(app)
+
+
+def _dispose(app):
+    from server.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file with the test areas, copied for each test."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    prepare_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A migrated PostgreSQL database for this run, dropped at the end."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL not reachable (set TEST_DATABASE_URL); required when CI=true")
+    url = create_pg_database()
+    prepare_database(url)
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A clean database for one test, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        # TRUNCATE skips row triggers, so the append-only audit table can be reset between tests.
+        conn.execute(sa.text(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE"))
+        conn.execute(sa.text("UPDATE sync_counter SET value = 0"))
+    engine.dispose()
+    return url
+
+
+class ApiClient(FlaskClient):
+    """A test client that sends the custom header every write from the PWA carries."""
+
+    def open(self, *args, **kwargs):
+        """Add X-Requested-With unless the test sets headers itself."""
+        headers = kwargs.setdefault("headers", {})
+        if "X-Requested-With" not in headers and not kwargs.pop("bare", False):
+            headers["X-Requested-With"] = "test"
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(db_url):
+    """The application on a clean database, with an app context."""
+    app = make_app(db_url)
+    app.test_client_class = ApiClient
+    with app.app_context():
+        yield app
+        _dispose(app)
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(db_url):
+    """Return 'sqlite' or 'postgresql'."""
+    return "sqlite" if db_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
+def petugas(app):
+    """A signed-in petugas of two desa in Kaliwates (Jember) with a registered device, and its client."""
+    user = make_user(role="enumerator", areas=["35.09.19.1001", "35.09.19.1002"])
+    client = app.test_client()
+    login(client, user)
+    device_id = str(uuid.uuid4())
+    assert client.post("/api/v1/devices", json={"device_id": device_id}).status_code == 201
+    client.device_id = device_id
+    client.user = user
+    return client
