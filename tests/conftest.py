@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from server import create_app
 from server.config import TestConfig
+from server.extensions import db
 from tests.factories import login, make_user
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -81,8 +82,6 @@ def prepare_database(url, areas=TEST_AREAS):
 
 
 def _dispose(app):
-    from server.extensions import db
-
     db.session.remove()
     db.engine.dispose()
 
@@ -124,14 +123,23 @@ def db_url(request, tmp_path):
 
 
 class ApiClient(FlaskClient):
-    """A test client that sends the custom header every write from the PWA carries."""
+    """A test client that sends the custom header every write from the PWA carries.
+
+    Each request runs in its own app context, as in production: sharing the test's context would share
+    Flask-Login's cached user and the database session, and hide exactly the bugs these tests look for.
+    """
 
     def open(self, *args, **kwargs):
-        """Add X-Requested-With unless the test sets headers itself."""
+        """Add X-Requested-With unless the test asks for a bare request."""
+        bare = kwargs.pop("bare", False)
         headers = kwargs.setdefault("headers", {})
-        if "X-Requested-With" not in headers and not kwargs.pop("bare", False):
+        if "X-Requested-With" not in headers and not bare:
             headers["X-Requested-With"] = "test"
-        return super().open(*args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # End the test's own read transaction so its next query sees what the request committed.
+        db.session.rollback()
+        return response
 
 
 @pytest.fixture
