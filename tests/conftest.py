@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from server import create_app
@@ -138,7 +139,8 @@ class ApiClient(FlaskClient):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         # End the test's own read transaction so its next query sees what the request committed.
-        db.session.rollback()
+        if has_app_context():
+            db.session.rollback()
         return response
 
 

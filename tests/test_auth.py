@@ -135,7 +135,10 @@ def test_cross_site_writes_rejected(app, headers):
     login(client, user)
     resp = client.post("/api/v1/devices", json={"device_id": str(uuid.uuid4())}, headers=headers, bare=True)
     assert resp.status_code == 403 and resp.get_json()["problem"] == "csrf.rejected"
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "device.registered")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "device.registered"))
+        == 0
+    )
 
 
 def test_same_origin_write_allowed(app):

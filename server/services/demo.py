@@ -8,11 +8,12 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from lokal.samaran._names import FAMILY_NAMES, GIVEN_NAMES
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from server.extensions import db
-from server.models import Area, Assist, Device, Outreach, ReviewEvent, SyncCounter, Target, User, UserArea
+from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, User, UserArea
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
+from server.services.changes import stamp_changes
 from server.services.passwords import hash_password
 
 KABUPATEN = {"35.09": ("jember", 50.0), "53.03": ("ttu", 18.0)}
@@ -136,7 +137,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
             )
             _review(rng, row, end, reviews, coordinators[kec])
             assists.append(row)
-    _stamp_seq(outreaches + assists)
+    stamp_changes(outreaches + assists)
     db.session.execute(insert(Outreach), outreaches)
     db.session.execute(insert(Assist), assists)
     if reviews:
@@ -212,14 +213,3 @@ def _review(rng, row, end, reviews, coordinator_id):
             "at": row["received_at"] + timedelta(days=1),
         }
     )
-
-
-def _stamp_seq(rows):
-    end = db.session.execute(
-        update(SyncCounter)
-        .where(SyncCounter.id == 1)
-        .values(value=SyncCounter.value + len(rows))
-        .returning(SyncCounter.value)
-    ).scalar_one()
-    for seq, row in enumerate(rows, start=end - len(rows) + 1):
-        row["change_seq"] = seq

@@ -54,7 +54,8 @@ def decode_cursor(cursor):
     if not cursor:
         return 0
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
         if not text.startswith("s") or not text[1:].isdigit():
             raise ValueError(text)
         return int(text[1:])

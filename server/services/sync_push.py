@@ -11,10 +11,11 @@ from sqlalchemy import func, insert, select, update
 
 from server.errors import problem_message
 from server.extensions import db
-from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict, SyncCounter
+from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict
 from server.models.types import utcnow
 from server.services import scope
 from server.services.audit import audit_rows
+from server.services.changes import lock_change_stream, stamp_changes
 from server.services.devices import require_usable_device, touch_device
 from server.services.mutations import clock_suspect, parse_item, public_errors, region_warnings
 
@@ -29,7 +30,7 @@ def push_mutations(user, envelope):
     items = [parse_item(raw) for raw in envelope["mutations"]]
     device = require_usable_device(user, envelope["device_id"])
     skew = int((envelope["device_now"] - now).total_seconds()) if envelope.get("device_now") else None
-    db.session.execute(select(SyncCounter.id).where(SyncCounter.id == 1).with_for_update())
+    lock_change_stream()
     batch = _Batch(user, device, now, skew)
     batch.prefetch(items)
     results = [batch.decide(item) for item in items]
@@ -268,16 +269,7 @@ class _Batch:
 
     def _write_records(self):
         # No autoflush: an edited row may point at an outreach that is only inserted below.
-        changed = self.inserts["outreach"] + self.inserts["assist"] + self.updated
-        if changed:
-            end = db.session.execute(
-                update(SyncCounter)
-                .where(SyncCounter.id == 1)
-                .values(value=SyncCounter.value + len(changed))
-                .returning(SyncCounter.value)
-            ).scalar_one()
-            for seq, record in enumerate(changed, start=end - len(changed) + 1):
-                _set(record, "change_seq", seq)
+        stamp_changes(self.inserts["outreach"] + self.inserts["assist"] + self.updated)
         for entity in ("outreach", "assist"):
             if self.inserts[entity]:
                 db.session.execute(insert(MODELS[entity]), self.inserts[entity])
@@ -314,13 +306,6 @@ def _result(item, status, version, problem=None, errors=None, warnings=None):
 
 def _get(record, key):
     return record[key] if isinstance(record, dict) else getattr(record, key)
-
-
-def _set(record, key, value):
-    if isinstance(record, dict):
-        record[key] = value
-    else:
-        setattr(record, key, value)
 
 
 def _chunked_in(model, column, values, size=500):

@@ -1,9 +1,9 @@
 """Browse the area tree within one's scope."""
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.api.areas.schemas import AreaQueryArgsSchema, AreaSchema
+from server.api.blueprint import Blueprint
 from server.services import areas
 
 bp = Blueprint("areas", __name__, description="Administrative areas (Kemendagri codes)")

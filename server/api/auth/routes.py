@@ -1,9 +1,9 @@
 """Sign in, sign out, and who am I."""
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.api.auth.schemas import LoginSchema, MeSchema
+from server.api.blueprint import Blueprint
 from server.services import auth, users
 
 bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")

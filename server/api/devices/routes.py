@@ -2,8 +2,8 @@
 
 from flask import request
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
+from server.api.blueprint import Blueprint
 from server.api.devices.schemas import DeviceRegisterSchema, DeviceSchema
 from server.services import devices
 

@@ -2,8 +2,8 @@
 
 from flask import current_app
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
+from server.api.blueprint import Blueprint
 from server.api.sync.schemas import PullArgsSchema, PullSchema, PushResultSchema, PushSchema
 from server.errors import Problem
 from server.services import sync_pull, sync_push
