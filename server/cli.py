@@ -3,6 +3,7 @@
 import time
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from server.errors import Problem
@@ -11,6 +12,7 @@ from server.models import Area, User
 
 
 @click.command("seed-areas")
+@with_appcontext
 @click.option("--only", multiple=True, help="Load only these subtrees (e.g. 35.09); default: the whole country.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when areas are already loaded.")
 def seed_areas_command(only, if_empty):
@@ -30,6 +32,7 @@ def seed_areas_command(only, if_empty):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--seed", default=2020, show_default=True, help="Random seed; the same seed gives the same demo.")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the demo (default today).")
 @click.option("--assists", default=20000, show_default=True, help="About how many assists to create.")
@@ -48,6 +51,7 @@ def seed_demo_command(seed, end_date, assists, if_empty):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(["enumerator", "coordinator", "supervisor", "admin"]))
 @click.option("--area", "areas", multiple=True, help="Area code of the scope; repeat for several.")

@@ -28,8 +28,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    # How long SQLite waits for the write lock before a write answers 503 "busy, retry".
-    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # How long a request waits for a database lock before answering 503 "busy, retry" (SQLite busy timeout,
+    # PostgreSQL lock_timeout): bounded waits keep workers free during an end-of-day burst.
+    DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 15000)
 
     # Sessions: a signed HttpOnly cookie; long enough for weeks in the field.
     SESSION_COOKIE_NAME = "jb_session"

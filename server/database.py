@@ -1,4 +1,4 @@
-"""Engine tuning per database: SQLite gets WAL, foreign keys, a busy timeout and write-locking transactions."""
+"""Engine tuning per database: bounded lock waits; SQLite also gets WAL, foreign keys and write-locking BEGIN."""
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -18,9 +18,18 @@ def configure_engine(app):
     """Install the per-dialect connection hooks on the app's engine."""
     with app.app_context():
         engine = db.engine
+    lock_ms = int(app.config["DB_LOCK_TIMEOUT_MS"])
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_conn, _record):
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET lock_timeout = {lock_ms}")
+            dbapi_conn.commit()
+
+        return
     if engine.dialect.name != "sqlite":
         return
-    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -30,7 +39,7 @@ def configure_engine(app):
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute(f"PRAGMA busy_timeout={lock_ms}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -200,7 +200,7 @@ def _handle_http(exc):
 
 def _handle_operational(exc):
     # A locked or restarted database is transient: the client keeps its data and retries later.
-    log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+    log.warning("database unavailable: %s", exc.orig if exc.orig else exc)
     return problem_response("service.busy", headers={"Retry-After": "5"})
 
 

@@ -62,10 +62,24 @@ def drop_pg_database(url):
     engine.dispose()
 
 
+_apps = []
+
+
 def make_app(url, **overrides):
-    """Create the app on a database URL with the test settings."""
+    """Create the app on a database URL with the test settings (its engine is disposed after the test)."""
     config = type("Cfg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
-    return create_app(config)
+    app = create_app(config)
+    _apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _dispose_apps():
+    """Close every connection the test's apps opened, so databases can be dropped and nothing leaks."""
+    yield
+    while _apps:
+        with _apps.pop().app_context():
+            _dispose()
 
 
 def prepare_database(url, areas=TEST_AREAS):
@@ -79,10 +93,9 @@ def prepare_database(url, areas=TEST_AREAS):
         upgrade()
         if areas:
             seed_subtree(areas)
-        _dispose(app)
 
 
-def _dispose(app):
+def _dispose():
     db.session.remove()
     db.engine.dispose()
 
@@ -151,7 +164,6 @@ def app(db_url):
     app.test_client_class = ApiClient
     with app.app_context():
         yield app
-        _dispose(app)
 
 
 @pytest.fixture

@@ -1,0 +1,104 @@
+"""One problem body everywhere, in Indonesian or English; no 500 for anything a phone can send."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import make_app
+from tests.factories import login, outreach_with_assists, push
+
+PROBLEM_KEYS = {"code", "status", "problem", "message"}
+
+
+def assert_problem(resp, status, problem):
+    """Check the house-style problem body."""
+    body = resp.get_json()
+    assert resp.status_code == status, body
+    assert set(body) >= PROBLEM_KEYS and body["code"] == status and body["problem"] == problem
+    assert resp.headers["Content-Type"] == "application/json"
+    return body
+
+
+def test_unknown_api_path(client):
+    assert_problem(client.get("/api/v1/nope"), 404, "request.not_found")
+
+
+def test_wrong_method(client):
+    assert_problem(client.delete("/api/v1/auth/me"), 405, "request.method_not_allowed")
+
+
+def test_malformed_json(petugas):
+    resp = petugas.post("/api/v1/sync/push", data="{not json", content_type="application/json")
+    assert_problem(resp, 400, "request.malformed")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"device_id": "x", "mutations": []},
+        {"mutations": "no"},
+        [],
+        {"device_id": "8a0e3f6e-1111-4b8e-9a1a-1a2b3c4d5e6f", "mutations": [], "extra": 1},
+    ],
+)
+def test_bad_envelopes(petugas, body):
+    body = assert_problem(petugas.post("/api/v1/sync/push", json=body), 422, "request.invalid")
+    assert body["errors"]
+
+
+def test_language_follows_accept_language(client):
+    english = client.get("/api/v1/auth/me", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_json()
+    indonesian = client.get("/api/v1/auth/me", headers={"Accept-Language": "id"}).get_json()
+    default = client.get("/api/v1/auth/me").get_json()
+    assert english["message"] == "Please sign in."
+    assert indonesian["message"] == default["message"] == "Silakan masuk terlebih dahulu."
+
+
+def test_field_errors_translated(client):
+    resp = client.post("/api/v1/auth/login", json={"username": "a"}, headers={"Accept-Language": "id"})
+    assert assert_problem(resp, 422, "request.invalid")["errors"] == {"password": ["Wajib diisi."]}
+
+
+def test_unexpected_error_is_a_problem_without_details(app, client):
+    app.add_url_rule("/api/v1/boom", "boom", lambda: 1 / 0)
+    body = assert_problem(client.get("/api/v1/boom"), 500, "server.error")
+    assert "ZeroDivision" not in str(body)
+
+
+def test_locked_database_answers_busy_then_recovers(app, petugas, backend, db_url):
+    """Scenario 4 (server side): a locked database → 503 with Retry-After; later the same push lands once."""
+    impatient = make_app(db_url, DB_LOCK_TIMEOUT_MS=300)
+    impatient.test_client_class = type(petugas)
+    phone = impatient.test_client()
+    login(phone, petugas.user)
+    phone.device_id = petugas.device_id
+    batch = outreach_with_assists(3)
+    locker = sa.create_engine(db_url)
+    release, locked = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with locker.connect() as conn:
+            if backend == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("SELECT * FROM sync_counter FOR UPDATE")
+            locked.set()
+            release.wait(10)
+            conn.rollback()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    assert locked.wait(5)
+    try:
+        resp = push(phone, batch)
+        assert_problem(resp, 503, "service.busy")
+        assert int(resp.headers["Retry-After"]) > 0
+    finally:
+        release.set()
+        holder.join()
+        locker.dispose()
+    results = push(phone, batch).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 4
+    assert [r["status"] for r in push(phone, batch).get_json()["results"]] == ["duplicate"] * 4
