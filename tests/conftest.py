@@ -93,6 +93,8 @@ def prepare_database(url, areas=TEST_AREAS):
         upgrade()
         if areas:
             seed_subtree(areas)
+        # Closing checkpoints SQLite's WAL into the file, which is then copied per test.
+        _dispose()
 
 
 def _dispose():
