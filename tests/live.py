@@ -1,0 +1,129 @@
+"""Real gunicorn servers and HTTP phones for the concurrency and crash tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port():
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A gunicorn master with its workers, serving the app on a database URL."""
+
+    def __init__(self, db_url, workers=2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "live-test-secret",
+            "JB_ENV": "test",
+            "DB_LOCK_TIMEOUT_MS": "20000",
+        }
+        cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
+        self.proc = subprocess.Popen([*cmd, "server.wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        self._wait_ready()
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/v1/openapi.json", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_pids(self):
+        """Return the pids of the current workers."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def kill_workers(self):
+        """SIGKILL every worker (the master starts new ones)."""
+        for pid in self.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+
+    def stop(self):
+        """Stop the master and its workers."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Phone:
+    """A phone talking HTTP to a server: its own cookie jar and device id."""
+
+    def __init__(self, base_url, username, password):
+        self.base_url = base_url
+        self.http = requests.Session()
+        self.http.headers["X-Requested-With"] = "jemput-bola"
+        self.device_id = str(uuid.uuid4())
+        resp = self.post("/api/v1/auth/login", {"username": username, "password": password})
+        assert resp.status_code == 200, resp.text
+        assert self.post("/api/v1/devices", {"device_id": self.device_id}).status_code in (200, 201)
+
+    def post(self, path, body, base_url=None, timeout=30):
+        """POST JSON to the server (or another base URL, e.g. a proxy)."""
+        return self.http.post(f"{base_url or self.base_url}{path}", json=body, timeout=timeout)
+
+    def push(self, mutations, base_url=None, timeout=30):
+        """Push a batch with this phone's device."""
+        body = {"device_id": self.device_id, "pending_count": len(mutations), "mutations": mutations}
+        return self.post("/api/v1/sync/push", body, base_url, timeout)
+
+
+class DroppingProxy:
+    """Forwards one request to the server, reads the whole answer, then closes the client's connection.
+
+    This is the connection dying after the server committed but before the phone heard back.
+    """
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.forwarded = threading.Event()
+        threading.Thread(target=self._serve_one, daemon=True).start()
+
+    def _serve_one(self):
+        client, _ = self.sock.accept()
+        with client, socket.create_connection(("127.0.0.1", self.target_port)) as upstream:
+            request = _read_http_message(client)
+            upstream.sendall(request)
+            _read_http_message(upstream)  # the server answered: its commit is done
+            self.forwarded.set()
+        self.sock.close()
+
+
+def _read_http_message(sock):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    while len(body) < length:
+        body += sock.recv(65536)
+    return data[: len(head) + 4] + body
