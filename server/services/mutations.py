@@ -32,6 +32,7 @@ class Item:
     content_hash: str | None = None
     errors: dict | None = None
     warnings: dict = field(default_factory=dict)
+    kk_region: str | None = None
 
 
 def _digest(value):
@@ -69,13 +70,15 @@ def parse_item(raw):
         _check_assist_fields(item)
     # Hash the wire form: an identical resend hashes the same; any changed byte of meaning does not.
     item.content_hash = _digest(raw["data"])
-    item.payload_hash = _digest({k: raw.get(k) for k in ("entity", "op", "record_id", "base_version", "data")})
+    envelope_part = {k: raw.get(k) for k in ("entity", "op", "record_id", "base_version")}
+    item.payload_hash = _digest({**envelope_part, "data": item.content_hash})
     return item
 
 
 def _check_assist_fields(item):
     data = item.data
     kk = check_identity_number(data["kk_number"], "kk")
+    item.kk_region = kk.district_code
     errors = {}
     if kk.errors:
         errors["kk_number"] = kk.errors
@@ -89,9 +92,10 @@ def _check_assist_fields(item):
 
 def region_warnings(item, kecamatan_code):
     """Add the KK-region warning once the outreach (and so the kecamatan) is known."""
-    check = check_identity_number(item.data["kk_number"], "kk", expected_district=kecamatan_code)
-    if check.warnings:
-        item.warnings["kk_number"] = check.warnings
+    if item.kk_region != kecamatan_code:
+        check = check_identity_number(item.data["kk_number"], "kk", expected_district=kecamatan_code)
+        if check.warnings:
+            item.warnings["kk_number"] = check.warnings
 
 
 def clock_suspect(item, now, skew_s, max_skew):

@@ -271,8 +271,7 @@ class _Batch:
         # No autoflush: an edited row may point at an outreach that is only inserted below.
         stamp_changes(self.inserts["outreach"] + self.inserts["assist"] + self.updated)
         for entity in ("outreach", "assist"):
-            if self.inserts[entity]:
-                db.session.execute(insert(MODELS[entity]), self.inserts[entity])
+            insert_rows(MODELS[entity], self.inserts[entity])
         for outreach_id, desa_code in self.cascades:
             db.session.execute(
                 update(Assist)
@@ -306,6 +305,12 @@ def _result(item, status, version, problem=None, errors=None, warnings=None):
 
 def _get(record, key):
     return record[key] if isinstance(record, dict) else getattr(record, key)
+
+
+def insert_rows(model, rows):
+    """Insert rows with one executemany (psycopg pipelines it: one round trip, statement prepared once)."""
+    if rows:
+        db.session.execute(insert(model.__table__), rows)
 
 
 def _chunked_in(model, column, values, size=500):

@@ -20,7 +20,8 @@ def push(envelope):
     limit = current_app.config["SYNC_MAX_MUTATIONS"]
     if len(envelope["mutations"]) > limit:
         raise Problem("sync.too_many_mutations", limit=limit)
-    return sync_push.push_mutations(current_user, envelope)
+    # The real user object, not the proxy: the service reads it for every item of the batch.
+    return sync_push.push_mutations(current_user._get_current_object(), envelope)
 
 
 @bp.get("/pull")

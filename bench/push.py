@@ -1,0 +1,147 @@
+"""Benchmark: assists/second through POST /sync/push against a raw batched INSERT of the same rows.
+
+Real gunicorn (2 workers) on PostgreSQL, 4 concurrent HTTP clients, batches of 100, 20,000 assists.
+Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
+"""
+
+import argparse
+import statistics
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+
+import psycopg
+import sqlalchemy as sa
+
+from tests.conftest import create_pg_database, drop_pg_database, make_app, postgres_available, prepare_database
+from tests.factories import assist_data, mutation, outreach_data
+from tests.live import Phone, Server
+
+
+def main():
+    """Run the push benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assists", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
+    url = create_pg_database("jb_bench")
+    try:
+        prepare_database(url)
+        users = _make_users(url, args.clients)
+        push = _bench_push(url, users, args)
+        raw = _bench_raw_insert(url, args)
+    finally:
+        drop_pg_database(url)
+    ratio = push["rate"] / raw
+    print(
+        f"\nPush through the API: {args.assists} assists, batches of {args.batch}, {args.clients} clients, "
+        f"gunicorn {args.workers} workers, PostgreSQL"
+    )
+    print(f"  {push['rate']:,.0f} assists/s   request latency p50 {push['p50']:.0f} ms, p95 {push['p95']:.0f} ms")
+    print(f"Raw batched INSERT of the same rows ({args.batch} per commit): {raw:,.0f} rows/s")
+    print(f"Ratio push / raw insert: {ratio:.2f}\n")
+    print(f"bench: push_assists_per_s {push['rate']:.0f} 1/s")
+    print(f"bench: push_request_p50_ms {push['p50']:.1f} ms")
+    print(f"bench: push_request_p95_ms {push['p95']:.1f} ms")
+    print(f"bench: raw_insert_rows_per_s {raw:.0f} 1/s")
+    print(f"bench: push_to_raw_ratio {ratio:.3f} ratio")
+
+
+def _make_users(url, n):
+    from tests.factories import make_user
+
+    app = make_app(url)
+    with app.app_context():
+        return [
+            (u.username, u.password) for u in (make_user(role="enumerator", areas=["35.09.19.1001"]) for _ in range(n))
+        ]
+
+
+def _bench_push(url, users, args):
+    server = Server(url, workers=args.workers)
+    try:
+        phones = [Phone(server.url, username, password) for username, password in users]
+        per_client = args.assists // args.clients
+        plans = [_plan(phone, per_client, args.batch) for phone in phones]
+        latencies, lock = [], threading.Lock()
+
+        def run(phone, batches):
+            for batch in batches:
+                started = time.perf_counter()
+                resp = phone.push(batch, timeout=120)
+                elapsed = (time.perf_counter() - started) * 1000
+                results = resp.json()["results"]
+                assert resp.status_code == 200 and all(r["status"] == "applied" for r in results), resp.text[:300]
+                with lock:
+                    latencies.append(elapsed)
+
+        threads = [threading.Thread(target=run, args=(p, b)) for p, b in zip(phones, plans, strict=True)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {"rate": per_client * args.clients / elapsed, "p50": quantiles[49], "p95": quantiles[94]}
+
+
+def _plan(phone, count, size):
+    outreach_id = uuid.uuid4()
+    assert phone.push([mutation("outreach", outreach_data(), outreach_id)]).status_code == 200
+    muts = [mutation("assist", assist_data(outreach_id, n + 1)) for n in range(count)]
+    return [muts[i : i + size] for i in range(0, count, size)]
+
+
+def _bench_raw_insert(url, args):
+    """Insert the same number of assist rows with plain SQL, `batch` rows per commit, as the reference."""
+    dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        owner_id, outreach_id = conn.execute("SELECT owner_id, id FROM outreaches LIMIT 1").fetchone()
+        conn.execute("DELETE FROM assists")
+        conn.commit()
+        now = datetime.now(UTC)
+        rows = [
+            (
+                uuid.uuid4(),
+                outreach_id,
+                owner_id,
+                "35.09.19.1001",
+                "35.09.19",
+                f"350919010190{n % 10000:04d}",
+                f"Kepala Keluarga {n}",
+                4,
+                "berhasil",
+                '["tidak_paham"]',
+                "hp_petugas",
+                now,
+                now,
+                now,
+                "x" * 64,
+                n,
+            )
+            for n in range(args.assists)
+        ]
+        sql = (
+            "INSERT INTO assists (id, outreach_id, owner_id, desa_code, kecamatan_code, kk_number, head_name, "
+            "members, outcome, reasons, device_used, device_time, received_at, updated_at, content_hash, "
+            "change_seq, version, voided, clock_suspect, review_state) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, false, false, 'received')"
+        )
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for i in range(0, len(rows), args.batch):
+                cur.executemany(sql, rows[i : i + args.batch])
+                conn.commit()
+        return len(rows) / (time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    main()
