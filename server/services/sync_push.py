@@ -7,7 +7,7 @@ the lock; what is inside the lock is a few prefetch queries and bulk writes.
 """
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
 
 from server.errors import problem_message
 from server.extensions import db
@@ -317,4 +317,11 @@ def _chunked_in(model, column, values, size=500):
     """Yield rows whose column is in values, in chunks that stay under every database's parameter limit."""
     values = list(values)
     for start in range(0, len(values), size):
-        yield from db.session.scalars(select(model).where(column.in_(values[start : start + size])))
+        yield from db.session.scalars(select(model).where(in_values(column, values[start : start + size])))
+
+
+def in_values(column, values):
+    """Return `column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, so one cached statement."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("values", values, type_=ARRAY(column.type)))
+    return column.in_(values)
