@@ -24,7 +24,7 @@ run: setup
 	$(FLASK) seed-areas --if-empty
 	$(FLASK) seed-demo --if-empty
 	@$(PY) -m server.banner http://$(HOST):$(PORT)
-	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'server.wsgi:app'
+	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
 
 ## lint: ruff check and format check
 lint: setup

@@ -27,7 +27,8 @@ class Config:
     ENV_NAME = os.environ.get("JB_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: database errors must never carry KK numbers or names into logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # How long a request waits for a database lock before answering 503 "busy, retry" (SQLite busy timeout,
     # PostgreSQL lock_timeout): bounded waits keep workers free during an end-of-day burst.
     DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 15000)

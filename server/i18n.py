@@ -30,6 +30,12 @@ _FIELD_MESSAGES_ID = [
     (r"Must be greater than or equal to (\S+)\.", r"Harus paling sedikit \1."),
     (r"Must be less than or equal to (\S+)\.", r"Harus paling banyak \1."),
     (r"Invalid JSON body\.", "Isi permintaan bukan JSON yang sah."),
+    (r"Not a valid desa code\.", "Kode desa tidak valid (contoh: 35.09.19.1001)."),
+    (r"Not a valid area code\.", "Kode wilayah tidak valid."),
+    (r"Give both lat and lon, or neither\.", "Isi lat dan lon sekaligus, atau kosongkan keduanya."),
+    (r"Must not be before started_at\.", "Tidak boleh sebelum waktu mulai."),
+    (r"Each reason only once\.", "Setiap alasan cukup sekali."),
+    (r"Already taken\.", "Sudah dipakai."),
 ]
 _COMPILED_ID = [(re.compile(f"^{p}$"), r) for p, r in _FIELD_MESSAGES_ID]
 

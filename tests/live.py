@@ -37,7 +37,7 @@ class Server:
             "DB_LOCK_TIMEOUT_MS": "20000",
         }
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
-        self.proc = subprocess.Popen([*cmd, "server.wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         self._wait_ready()
 
     def _wait_ready(self):

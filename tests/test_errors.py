@@ -102,3 +102,22 @@ def test_locked_database_answers_busy_then_recovers(app, petugas, backend, db_ur
     results = push(phone, batch).get_json()["results"]
     assert [r["status"] for r in results] == ["applied"] * 4
     assert [r["status"] for r in push(phone, batch).get_json()["results"]] == ["duplicate"] * 4
+
+
+def test_personal_data_never_logged(app, petugas, caplog, monkeypatch):
+    """KK numbers, names and phones stay out of the logs, even when the database fails mid-push."""
+    caplog.set_level("DEBUG")
+    batch = outreach_with_assists(2)
+    batch[1]["data"].update(kk_number="3509190202900042", head_name="Siti Rahasia", phone="081234567890")
+    batch[2]["data"].update(kk_number="35091902029000", head_name="Budi Rahasia")  # invalid: rejected
+    push(petugas, batch)
+    from server.services import sync_push
+
+    def fail(*_args, **_kwargs):
+        raise sa.exc.IntegrityError("INSERT INTO assists ...", {"kk_number": "3509190202900042"}, Exception("dup"))
+
+    monkeypatch.setattr(sync_push, "insert_rows", fail)
+    resp = push(petugas, outreach_with_assists(1, start=50))
+    assert resp.status_code == 409
+    for secret in ("3509190202900042", "Rahasia", "81234567890", "35091902029000"):
+        assert secret not in caplog.text

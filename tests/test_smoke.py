@@ -4,7 +4,10 @@
 def test_openapi_document(client):
     resp = client.get("/api/v1/openapi.json")
     assert resp.status_code == 200
-    assert "/api/v1/sync/push" in resp.get_json()["paths"]
+    doc = resp.get_json()
+    assert "/api/v1/sync/push" in doc["paths"]
+    assert {"Mutation", "AssistData", "OutreachData"} <= set(doc["components"]["schemas"])
+    assert set(doc["components"]["schemas"]["AssistData"]["properties"]) >= {"kk_number", "members", "reasons"}
 
 
 def test_push_round_trip(petugas):

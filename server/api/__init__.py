@@ -9,3 +9,10 @@ def register(api):
     """Register every resource blueprint on the flask-smorest Api."""
     for name in RESOURCES:
         api.register_blueprint(import_module(f"server.api.{name}.routes").bp, url_prefix=f"/api/v1/{name}")
+    # Push items are validated one by one, so the route documents them loosely; publish their exact shape
+    # here so other clients can be written against the document.
+    from server.api.sync import schemas
+
+    for name in ("Mutation", "OutreachData", "AssistData", "VoidData"):
+        if name not in api.spec.components.schemas:
+            api.spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
