@@ -130,13 +130,19 @@ class PullArgsSchema(StrictSchema):
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 1000))
 
 
-class OutreachOutSchema(ma.Schema):
-    """An outreach as the phone stores it."""
+class _RecordOutSchema(ma.Schema):
+    """What every synced record carries."""
 
     id = fields.UUID()
     version = fields.Integer()
     voided = fields.Boolean()
     desa_code = fields.String()
+    received_at = fields.DateTime()
+
+
+class OutreachOutSchema(_RecordOutSchema):
+    """An outreach as the phone stores it."""
+
     place_kind = fields.String()
     place_name = fields.String()
     date = fields.Date()
@@ -144,17 +150,12 @@ class OutreachOutSchema(ma.Schema):
     ended_at = fields.DateTime(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
-    received_at = fields.DateTime()
 
 
-class AssistOutSchema(ma.Schema):
+class AssistOutSchema(_RecordOutSchema):
     """An assist as the phone stores it, with the coordinator's verdict."""
 
-    id = fields.UUID()
-    version = fields.Integer()
-    voided = fields.Boolean()
     outreach_id = fields.UUID()
-    desa_code = fields.String()
     kk_number = fields.String()
     head_name = fields.String()
     members = fields.Integer()
@@ -165,7 +166,6 @@ class AssistOutSchema(ma.Schema):
     notes = fields.String(allow_none=True)
     review_state = fields.String()
     review_comment = fields.String(allow_none=True)
-    received_at = fields.DateTime()
 
 
 class PullSchema(ma.Schema):
