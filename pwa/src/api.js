@@ -1,0 +1,79 @@
+/**
+ * HTTP to the server: fetch with a timeout; every failure becomes an ApiError with a `kind`
+ * the sync layer can classify. Only a JSON body counts as an answer (a captive portal's 200 HTML does not).
+ */
+
+export const TIMEOUT_MS = 30000;
+
+/** A failed request: kind is 'network' | 'timeout' | 'not-json' | 'http'. */
+export class ApiError extends Error {
+  /**
+   * @param {string} kind
+   * @param {{status?: number, problem?: string, body?: any, retryAfter?: number|null}} [info]
+   */
+  constructor(kind, info = {}) {
+    super(info.body?.message || kind);
+    this.kind = kind;
+    this.status = info.status ?? 0;
+    this.problem = info.problem ?? null;
+    this.body = info.body ?? null;
+    this.retryAfter = info.retryAfter ?? null;
+  }
+}
+
+/**
+ * Parse a Retry-After header (seconds or an HTTP date) into seconds.
+ * @param {string|null} value
+ * @param {number} [now]
+ * @returns {number|null}
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((at - now) / 1000));
+}
+
+/**
+ * Send a request to the API and return its JSON body (null for 204).
+ * @param {string} path
+ * @param {{method?: string, body?: any, timeout?: number, fetchImpl?: typeof fetch}} [options]
+ */
+export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS, fetchImpl } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  const headers = { Accept: "application/json", "X-Requested-With": "jemput-bola" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let resp;
+  try {
+    resp = await (fetchImpl || fetch)(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: controller.signal,
+    });
+  } catch {
+    throw new ApiError(controller.signal.aborted ? "timeout" : "network");
+  } finally {
+    clearTimeout(timer);
+  }
+  const retryAfter = parseRetryAfter(resp.headers.get("Retry-After"));
+  if (resp.status === 204) return null;
+  const isJson = (resp.headers.get("Content-Type") || "").includes("application/json");
+  let data = null;
+  if (isJson) {
+    try {
+      data = await resp.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (data === null) throw new ApiError("not-json", { status: resp.status, retryAfter });
+  if (!resp.ok) {
+    throw new ApiError("http", { status: resp.status, problem: data.problem, body: data, retryAfter });
+  }
+  return data;
+}
