@@ -8,15 +8,29 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := server:create_app
 
-.PHONY: setup run test lint format bench clean
+NPM_STAMP := pwa/node_modules/.installed
+PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
+
+.PHONY: setup run test lint format bench clean pwa
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## setup: create .venv and install everything (both commands start with this)
-setup: $(STAMP)
+# `npm ci` fails on this registry mirror; install exactly what the committed lock says.
+$(NPM_STAMP): pwa/package.json pwa/package-lock.json
+	cd pwa && npm install --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+pwa/dist/index.html: $(NPM_STAMP) $(PWA_SOURCES)
+	cd pwa && npm run --silent build
+
+## pwa: build the PWA into pwa/dist (served by the Flask app)
+pwa: pwa/dist/index.html
+
+## setup: create .venv, install Python and npm packages, build the PWA (both commands start with this)
+setup: $(STAMP) pwa
 
 ## run: migrate the SQLite database, load areas and the demo when empty, start gunicorn
 run: setup
@@ -26,18 +40,21 @@ run: setup
 	@$(PY) -m server.banner http://$(HOST):$(PORT)
 	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
 
-## lint: ruff check and format check
+## lint: ruff (Python) and prettier (JavaScript)
 lint: setup
 	$(VENV)/bin/ruff check server tests bench migrations
 	$(VENV)/bin/ruff format --check server tests bench
+	cd pwa && npm run --silent lint
 
 ## format: apply ruff formatting and safe fixes
 format: setup
 	$(VENV)/bin/ruff check --fix server tests bench migrations
 	$(VENV)/bin/ruff format server tests bench
+	cd pwa && npm run --silent format
 
-## test: lint, then every test on SQLite and PostgreSQL (PostgreSQL required when CI=true)
+## test: lint, the JS unit tests, then every Python and browser test (PostgreSQL and Chromium required when CI=true)
 test: setup lint
+	cd pwa && npm test --silent
 	$(PY) -m pytest
 
 ## bench: the speed benchmarks on PostgreSQL (see docs/benchmarks.md)
@@ -45,4 +62,4 @@ bench: setup
 	$(PY) -m bench.push
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache pwa/node_modules pwa/dist

@@ -1,5 +1,6 @@
-"""Serving the PWA: index.html and sw.js never cached stale, hashed assets cached for good."""
+"""Serving the built PWA: index.html and sw.js never cached stale, hashed assets cached for good."""
 
+import mimetypes
 from pathlib import Path
 
 from flask import current_app, send_from_directory
@@ -7,20 +8,23 @@ from werkzeug.exceptions import NotFound
 
 ROOT = Path(__file__).resolve().parent.parent / "pwa"
 _NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest"}
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def pwa_dir():
-    """Return the folder of the built PWA, or the unbuilt placeholder when there is no build."""
-    configured = current_app.config.get("PWA_DIR")
-    if configured:
-        return Path(configured)
-    dist = ROOT / "dist"
-    return dist if (dist / "index.html").exists() else ROOT / "public"
+    """Return the folder of the built PWA (PWA_DIR, else pwa/dist)."""
+    return Path(current_app.config.get("PWA_DIR") or ROOT / "dist")
 
 
 def serve(path="index.html"):
     """Serve a file of the PWA; unknown paths get the app shell so client-side routes work."""
     folder = pwa_dir()
+    if not (folder / "index.html").exists():
+        return (
+            "Jemput Bola: the PWA is not built yet. Run `make run` (or `make pwa`).\n",
+            503,
+            {"Content-Type": "text/plain; charset=utf-8"},
+        )
     try:
         response = send_from_directory(folder, path)
     except NotFound:
@@ -31,6 +35,8 @@ def serve(path="index.html"):
     name = Path(path).name
     if name in _NO_CACHE:
         response.headers["Cache-Control"] = "no-cache"
+    if name == "sw.js":
+        response.headers["Service-Worker-Allowed"] = "/"
     elif "/assets/" in f"/{path}":
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -26,7 +26,7 @@ def free_port():
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
-    def __init__(self, db_url, workers=2):
+    def __init__(self, db_url, workers=2, env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -35,6 +35,7 @@ class Server:
             "SECRET_KEY": "live-test-secret",
             "JB_ENV": "test",
             "DB_LOCK_TIMEOUT_MS": "20000",
+            **(env or {}),
         }
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
         self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
@@ -44,9 +45,9 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/api/v1/openapi.json", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/api/v1/openapi.json", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 

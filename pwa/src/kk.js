@@ -17,7 +17,8 @@ export function checkKK(value, kecamatanCode) {
   if (day > 40) day -= 40;
   const year = 2000 + yy <= new Date().getFullYear() ? 2000 + yy : 1900 + yy;
   const date = new Date(Date.UTC(year, month - 1, day));
-  const real = day >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const real =
+    day >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   if (!real) return { error: "kk.date", warning: null };
   if (value.slice(12) === "0000") return { error: "kk.serial", warning: null };
   const region = `${value.slice(0, 2)}.${value.slice(2, 4)}.${value.slice(4, 6)}`;

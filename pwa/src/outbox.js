@@ -186,10 +186,7 @@ function recordUpdate(outcome, result, stillQueued, now) {
  */
 export async function mergePulled(db, page, now = Date.now()) {
   const tx = db.transaction(["records", "outbox"], "readwrite");
-  const pulled = [
-    ...page.outreaches.map((r) => ["outreach", r]),
-    ...page.assists.map((r) => ["assist", r]),
-  ];
+  const pulled = [...page.outreaches.map((r) => ["outreach", r]), ...page.assists.map((r) => ["assist", r])];
   for (const [entity, row] of pulled) {
     const local = await tx.objectStore("records").get(row.id);
     const queued = await tx.objectStore("outbox").index("record_id").count(row.id);
@@ -222,17 +219,7 @@ export async function mergePulled(db, page, now = Date.now()) {
 
 const FIELDS = {
   outreach: ["desa_code", "place_kind", "place_name", "date", "started_at", "ended_at", "lat", "lon"],
-  assist: [
-    "outreach_id",
-    "kk_number",
-    "head_name",
-    "members",
-    "outcome",
-    "reasons",
-    "device_used",
-    "phone",
-    "notes",
-  ],
+  assist: ["outreach_id", "kk_number", "head_name", "members", "outcome", "reasons", "device_used", "phone", "notes"],
 };
 
 function wireData(entity, row) {

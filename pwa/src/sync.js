@@ -26,9 +26,7 @@ export function classifyPush(error, data) {
   if (error.kind !== "http") return { action: "retry", retryAfter: error.retryAfter };
   if (error.status === 401) return { action: "login" };
   if (error.status === 413) return { action: "shrink" };
-  if (error.status === 403 && String(error.problem).startsWith("device.")) {
-    return { action: "blocked", problem: error.problem };
-  }
+  if (error.status === 403) return { action: "blocked", problem: error.problem };
   // 408, 429, 5xx and anything unexpected: keep everything and try again later.
   return { action: "retry", retryAfter: error.retryAfter, problem: error.problem };
 }
@@ -193,6 +191,7 @@ export class SyncEngine extends EventTarget {
       await setMeta(this.db, "cursor", cursor);
       if (!page.has_more) break;
     }
+    await setMeta(this.db, "lastSyncAt", this.now());
     await purgeSent(this.db, RETENTION_MS, this.now());
     this.dispatchEvent(new Event("pulled"));
   }

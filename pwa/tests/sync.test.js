@@ -25,7 +25,12 @@ function fakeApi(respond) {
 }
 
 const ok = (body) => ({
-  results: body.mutations.map((m) => ({ mutation_id: m.mutation_id, record_id: m.record_id, status: "applied", version: 1 })),
+  results: body.mutations.map((m) => ({
+    mutation_id: m.mutation_id,
+    record_id: m.record_id,
+    status: "applied",
+    version: 1,
+  })),
 });
 
 /** Let IndexedDB work (real setImmediate) run until the engine is idle. */
@@ -163,7 +168,11 @@ describe("SyncEngine", () => {
   it("an item waiting for its outreach stays queued without spinning", async () => {
     await queue(1);
     const { api, calls } = fakeApi((body) => ({
-      results: body.mutations.map((m) => ({ mutation_id: m.mutation_id, status: "rejected", problem: "outreach.unknown" })),
+      results: body.mutations.map((m) => ({
+        mutation_id: m.mutation_id,
+        status: "rejected",
+        problem: "outreach.unknown",
+      })),
     }));
     const sync = engine(api);
     await sync.syncNow();

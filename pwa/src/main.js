@@ -1,0 +1,211 @@
+/**
+ * Boot: open the store → register the worker bridge → start sync → mount the views.
+ * Also the small controller the views share (navigation, toasts, sign-in, sign-out).
+ */
+import "./style.css";
+import { request } from "./api.js";
+import { language, setLanguage, t } from "./i18n.js";
+import { uuid } from "./outbox.js";
+import { deleteUserDb, getMeta, openAppDb, openUserDb } from "./store.js";
+import { protectStorage, registerWorker } from "./sw-bridge.js";
+import { SyncEngine } from "./sync.js";
+import { h, mount } from "./views/dom.js";
+import { renderHome } from "./views/home.js";
+import { renderLogin } from "./views/login.js";
+import { renderOutreach } from "./views/outreach.js";
+import { renderOutreachForm } from "./views/outreach-form.js";
+import { renderRecord, renderRecords } from "./views/records.js";
+import { renderSettings } from "./views/settings.js";
+import { renderStatus } from "./views/status.js";
+
+/* global __APP_VERSION__ */
+const APP_VERSION = __APP_VERSION__;
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  db: null,
+  appDb: null,
+  session: null,
+  sync: null,
+  reference: null,
+  areas: null,
+  storage: null,
+  formDirty: false,
+  navigate(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  toast(text) {
+    const el = $("toast");
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(app.toastTimer);
+    app.toastTimer = setTimeout(() => (el.hidden = true), 3000);
+  },
+  /** Records changed locally: refresh the status bar and try to upload. */
+  changed() {
+    app.sync.emitStatus();
+    app.sync.syncNow();
+  },
+  rerender() {
+    renderNav();
+    route();
+    app.sync?.emitStatus();
+  },
+  logout,
+};
+window.jemputBola = app; // for the browser tests and benchmarks, which read state and timings
+
+async function boot() {
+  setLanguage(language());
+  app.appDb = await openAppDb();
+  registerWorker({
+    onUpdate: showUpdate,
+    isIdle: () => !app.formDirty && !app.sync?.running,
+  }).catch(() => {});
+  const session = await app.appDb.get("kv", "session");
+  if (session) await startSession(session);
+  else showLogin();
+}
+
+async function startSession(session) {
+  app.session = session;
+  app.db = await openUserDb(session.userId);
+  app.sync = new SyncEngine({
+    db: app.db,
+    userId: session.userId,
+    deviceId: session.deviceId,
+    appVersion: APP_VERSION,
+  });
+  app.sync.addEventListener("status", (e) => renderStatus($("status"), e.detail, () => app.sync.syncNow()));
+  app.sync.addEventListener("auth-required", () => showLogin({ message: t("login.again"), again: true }));
+  app.sync.addEventListener("synced", refreshQuietly);
+  app.sync.addEventListener("pulled", async () => {
+    await loadReference();
+    refreshQuietly();
+  });
+  window.addEventListener("online", () => app.sync.syncNow());
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && app.sync.syncNow());
+  setInterval(() => document.visibilityState === "visible" && app.sync.syncNow(), 60_000);
+  await loadReference();
+  if (!app.reference) await app.sync.syncNow().then(loadReference);
+  protectStorage().then((s) => (app.storage = s));
+  showApp();
+  app.sync.syncNow();
+}
+
+async function loadReference() {
+  app.reference = await getMeta(app.db, "reference");
+  app.areas = await getMeta(app.db, "areas");
+}
+
+function refreshQuietly() {
+  // Never redraw a form under the user's fingers.
+  const view = (location.hash || "#/").split("/")[1] || "";
+  if (view === "" || view === "records") {
+    if (!(location.hash.split("/")[2] && view === "records")) route();
+  }
+}
+
+function showApp() {
+  $("login").hidden = true;
+  $("shell").hidden = false;
+  renderNav();
+  route();
+}
+
+function showLogin({ message, again } = {}) {
+  $("shell").hidden = Boolean(!again);
+  const el = $("login");
+  el.hidden = false;
+  renderLogin(el, { message, username: again ? app.session?.username : "", onSubmit: login });
+}
+
+/** Sign in; returns an error message to show, or null. */
+async function login(username, password) {
+  let profile;
+  try {
+    profile = await request("/api/v1/auth/login", { method: "POST", body: { username, password } });
+  } catch (e) {
+    return e.kind === "http" ? e.body?.message || t("error.generic") : t("login.offline");
+  }
+  const known = await app.appDb.get("kv", `device:${profile.id}`);
+  const deviceId = known || uuid();
+  try {
+    await request("/api/v1/devices", { method: "POST", body: { device_id: deviceId, app_version: APP_VERSION } });
+  } catch (e) {
+    return e.body?.message || t("login.offline");
+  }
+  await app.appDb.put("kv", deviceId, `device:${profile.id}`);
+  const session = {
+    userId: profile.id,
+    username: profile.username,
+    displayName: profile.display_name,
+    role: profile.role,
+    deviceId,
+  };
+  await app.appDb.put("kv", session, "session");
+  if (app.session?.userId === profile.id && app.sync) {
+    // The same petugas signing in again after the session expired: resume uploading where it stopped.
+    app.sync.needLogin = false;
+    showApp();
+    app.sync.syncNow();
+    return null;
+  }
+  app.sync?.stop();
+  await startSession(session);
+  return null;
+}
+
+async function logout() {
+  await request("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
+  app.sync.stop();
+  // Only reached with an empty outbox: clear this user's data from the phone.
+  app.db.close();
+  await deleteUserDb(app.session.userId);
+  await app.appDb.delete("kv", "session");
+  location.hash = "#/";
+  location.reload();
+}
+
+function renderNav() {
+  const current = (location.hash || "#/").split("/")[1] || "";
+  const link = (hash, key, view) => h("a", { href: hash, "aria-current": current === view ? "page" : null }, t(key));
+  mount(
+    $("nav"),
+    link("#/", "nav.home", ""),
+    link("#/records", "nav.records", "records"),
+    link("#/settings", "nav.settings", "settings"),
+  );
+}
+
+async function route() {
+  if (!app.session) return;
+  app.formDirty = false; // a half-filled assist form lives on as a draft
+  const [, view = "", id = ""] = (location.hash || "#/").split("/");
+  const el = $("view");
+  renderNav();
+  if (view === "outreach" && id === "new") await renderOutreachForm(el, app);
+  else if (view === "outreach" && id) await renderOutreach(el, app, id);
+  else if (view === "records" && id) await renderRecord(el, app, id);
+  else if (view === "records") await renderRecords(el, app);
+  else if (view === "settings") await renderSettings(el, app);
+  else await renderHome(el, app);
+  document.title = `${t("app.title")}`;
+}
+
+function showUpdate(apply) {
+  const banner = $("banner");
+  const button = h("button", { type: "button" }, t("update.apply"));
+  const note = h("span", { class: "msg", "aria-live": "polite" });
+  button.addEventListener("click", async function tryApply() {
+    if (await apply()) return;
+    note.textContent = t("update.wait");
+    setTimeout(tryApply, 5000);
+  });
+  mount(banner, h("div", { class: "update", role: "alert" }, h("span", null, t("update.available")), button, note));
+  banner.hidden = false;
+}
+
+window.addEventListener("hashchange", route);
+boot();

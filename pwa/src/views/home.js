@@ -1,0 +1,67 @@
+/**
+ * Home: today's tally, the outreaches (running first), and "start a new outreach".
+ */
+import { day, label, num, t, today } from "../i18n.js";
+import { listRecords } from "../store.js";
+import { tally } from "../tally.js";
+import { h, mount } from "./dom.js";
+
+/** Render a tally as a row of figures with outcome counts. */
+export function tallyBlock(figures, reference, testId) {
+  return h(
+    "div",
+    { class: "tally", "data-testid": testId },
+    h(
+      "div",
+      null,
+      h("strong", { "data-testid": `${testId}-households` }, num(figures.households)),
+      h("span", null, t("tally.households")),
+    ),
+    h(
+      "div",
+      null,
+      h("strong", { "data-testid": `${testId}-persons` }, num(figures.persons)),
+      h("span", null, t("tally.persons")),
+    ),
+    h(
+      "ul",
+      { class: "outcomes" },
+      (reference?.outcome || []).map((o) => h("li", null, `${label(o)}: ${num(figures.byOutcome[o.code] || 0)}`)),
+    ),
+  );
+}
+
+/** Render the home screen. */
+export async function renderHome(el, app) {
+  const outreaches = (await listRecords(app.db, "outreach")).filter((o) => !o.voided);
+  const assists = await listRecords(app.db, "assist");
+  const todays = new Set(outreaches.filter((o) => o.data.date === today()).map((o) => o.id));
+  const kinds = new Map((app.reference?.place_kind || []).map((k) => [k.code, k]));
+  const item = (o) =>
+    h(
+      "li",
+      null,
+      h(
+        "a",
+        { class: "row", href: `#/outreach/${o.id}` },
+        h("strong", null, o.data.place_name),
+        h("span", null, `${label(kinds.get(o.data.place_kind))} · ${day(o.data.date)}`),
+        h(
+          "span",
+          { class: "count" },
+          `${num(tally(assists.filter((a) => a.outreach_id === o.id)).households)} ${t("tally.households")}`,
+        ),
+      ),
+    );
+  const open = outreaches.filter((o) => !o.data.ended_at);
+  const closed = outreaches.filter((o) => o.data.ended_at);
+  mount(
+    el,
+    h("h1", null, t("home.today")),
+    tallyBlock(tally(assists.filter((a) => todays.has(a.outreach_id))), app.reference, "today"),
+    h("a", { class: "button", href: "#/outreach/new" }, t("home.start")),
+    outreaches.length ? null : h("p", { class: "notice" }, t("home.none")),
+    open.length ? [h("h2", null, t("home.open")), h("ul", { class: "list" }, open.map(item))] : null,
+    closed.length ? [h("h2", null, t("home.closed")), h("ul", { class: "list" }, closed.map(item))] : null,
+  );
+}

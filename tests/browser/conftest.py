@@ -1,0 +1,135 @@
+"""Browser fixtures: headless Debian Chromium (never a downloaded build) driving the built PWA on real gunicorn."""
+
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.conftest import IN_CI, make_app
+from tests.factories import make_user
+from tests.live import ROOT, Server
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+PWA_DIST = ROOT / "pwa" / "dist"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """The Playwright driver, or a skip (a failure in CI) when Chromium or the PWA build is missing."""
+    missing = [what for what, ok in (("chromium", Path(CHROMIUM).exists()), ("pwa/dist", PWA_DIST.exists())) if not ok]
+    if missing:
+        if IN_CI:
+            pytest.fail(f"browser tests need {', '.join(missing)} in CI")
+        pytest.skip(f"missing {', '.join(missing)} (run `make test`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def site(tmp_path, sqlite_template):
+    """A SQLite database with a petugas of two Kaliwates desa, served by gunicorn with the built PWA."""
+    path = tmp_path / "browser.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    app = make_app(url)
+    with app.app_context():
+        made = make_user(role="enumerator", areas=["35.09.19.1001", "35.09.19.1002"], display_name="Sri Wahyuni")
+        user = SimpleNamespace(id=made.id, username=made.username, password=made.password)
+    pwa_dir = tmp_path / "pwa"
+    shutil.copytree(PWA_DIST, pwa_dir)
+    server = Server(url, env={"PWA_DIR": str(pwa_dir)})
+    yield Site(server, url, user, pwa_dir, app)
+    server.stop()
+
+
+class Site:
+    """What a browser test needs to know about the server side."""
+
+    def __init__(self, server, db_url, user, pwa_dir, app):
+        self.server, self.db_url, self.user, self.pwa_dir, self.app = server, db_url, user, pwa_dir, app
+        self.url = server.url
+
+
+class Browser:
+    """A Chromium with a persistent profile, so it can be killed and relaunched like a phone's browser."""
+
+    def __init__(self, driver, profile_dir, **options):
+        self.driver, self.profile_dir, self.options = driver, Path(profile_dir), options
+        self.launch()
+
+    def launch(self):
+        """Start Chromium on the profile and open one page at 360×640."""
+        self.context = self.driver.chromium.launch_persistent_context(
+            str(self.profile_dir),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 360, "height": 640},
+            locale="id-ID",
+            service_workers="allow",
+            **self.options,
+        )
+        self.context.set_default_timeout(15000)
+        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.console = []
+        self.page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
+        return self.page
+
+    def kill(self):
+        """SIGKILL every Chromium process of this profile, as when a phone kills the browser."""
+        marker = f"--user-data-dir={self.profile_dir}"
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmdline:
+                try:
+                    os.kill(int(proc.name), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        time.sleep(0.5)
+        try:
+            self.context.close()
+        except Exception:  # noqa: S110 - the browser is already dead; the driver may complain
+            pass
+
+    def close(self):
+        """Close normally."""
+        self.context.close()
+
+
+@pytest.fixture
+def browser(playwright_driver, tmp_path):
+    """A fresh phone browser."""
+    b = Browser(playwright_driver, tmp_path / "profile")
+    yield b
+    try:
+        b.close()
+    except Exception:  # noqa: S110 - already killed by the test
+        pass
+
+
+def screenshot(page, name):
+    """Save a 360×640 screenshot as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
