@@ -115,8 +115,10 @@ function showApp() {
 }
 
 function showLogin({ message, again } = {}) {
-  $("shell").hidden = Boolean(!again);
   const el = $("login");
+  // Already asking: never redraw under the user's fingers (a background retry can get another 401).
+  if (!el.hidden) return;
+  $("shell").hidden = Boolean(!again);
   el.hidden = false;
   renderLogin(el, { message, username: again ? app.session?.username : "", onSubmit: login });
 }
@@ -191,7 +193,9 @@ async function route() {
   else if (view === "records") await renderRecords(el, app);
   else if (view === "settings") await renderSettings(el, app);
   else await renderHome(el, app);
-  document.title = `${t("app.title")}`;
+  if (view !== app.lastView || id !== app.lastId) window.scrollTo(0, 0);
+  [app.lastView, app.lastId] = [view, id];
+  document.title = t("app.title");
 }
 
 function showUpdate(apply) {

@@ -1,5 +1,6 @@
 """Browser fixtures: headless Debian Chromium (never a downloaded build) driving the built PWA on real gunicorn."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -103,15 +104,12 @@ class Browser:
             except OSError:
                 continue
             if marker in cmdline:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(int(proc.name), signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         time.sleep(0.5)
-        try:
+        # The browser is already dead; the driver may complain while closing its side.
+        with contextlib.suppress(Exception):
             self.context.close()
-        except Exception:  # noqa: S110 - the browser is already dead; the driver may complain
-            pass
 
     def close(self):
         """Close normally."""
@@ -123,10 +121,8 @@ def browser(playwright_driver, tmp_path):
     """A fresh phone browser."""
     b = Browser(playwright_driver, tmp_path / "profile")
     yield b
-    try:
+    with contextlib.suppress(Exception):  # already killed by the test
         b.close()
-    except Exception:  # noqa: S110 - already killed by the test
-        pass
 
 
 def screenshot(page, name):

@@ -99,7 +99,8 @@ export async function assistForm(app, { outreach, record, onSaved }) {
   });
 
   const checkKKField = () => {
-    const { error, warning } = kk.value.length ? checkKK(kk.value.trim(), kecamatan) : { error: null, warning: null };
+    const value = kk.value.trim();
+    const { error, warning } = value ? checkKK(value, kecamatan) : { error: "field.required", warning: null };
     setMessage(form, "assist-kk", error ? t(error) : warning ? t(warning) : "", error ? "error" : "warning");
     return !error;
   };
