@@ -60,6 +60,7 @@ test: setup lint
 ## bench: the speed benchmarks on PostgreSQL (see docs/benchmarks.md)
 bench: setup
 	$(PY) -m bench.push
+	$(PY) -m bench.pwa
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache pwa/node_modules pwa/dist

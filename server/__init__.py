@@ -23,7 +23,7 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     from server import api as api_pkg
-    from server import cli, errors, security, web
+    from server import cli, compression, errors, security, web
     from server.database import configure_engine
     from server.extensions import api, db, login_manager, migrate
 
@@ -34,6 +34,7 @@ def create_app(config=None):
     api_pkg.register(api)
     errors.register_error_handlers(app)
     security.init_app(app)
+    compression.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     configure_engine(app)

@@ -1,5 +1,6 @@
 """Extensions, created unbound and attached to the app in create_app()."""
 
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -19,3 +20,4 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login_manager = LoginManager()
 api = Api()
+compress = Compress()

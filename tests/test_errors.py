@@ -121,3 +121,38 @@ def test_personal_data_never_logged(app, petugas, caplog, monkeypatch):
     assert resp.status_code == 409
     for secret in ("3509190202900042", "Rahasia", "81234567890", "35091902029000"):
         assert secret not in caplog.text
+
+
+def test_gzip_upload_and_compressed_answer(petugas):
+    """Phones gzip their uploads and get compressed answers (data quota is money)."""
+    import gzip
+    import json
+
+    from tests.factories import envelope
+
+    body = gzip.compress(json.dumps(envelope(petugas.device_id, outreach_with_assists(30))).encode())
+    resp = petugas.post(
+        "/api/v1/sync/push",
+        data=body,
+        headers={
+            "X-Requested-With": "t",
+            "Content-Type": "application/json",
+            "Content-Encoding": "gzip",
+            "Accept-Encoding": "gzip",
+        },
+    )
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    results = json.loads(gzip.decompress(resp.get_data()))["results"]
+    assert [r["status"] for r in results] == ["applied"] * 31
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "problem"),
+    [
+        (b"not gzip at all", 400, "request.malformed"),
+        (__import__("gzip").compress(b"{" + b" " * (2 * 1024 * 1024) + b"}"), 413, "request.too_large"),
+    ],
+)
+def test_bad_gzip_uploads(petugas, body, status, problem):
+    headers = {"X-Requested-With": "t", "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    assert_problem(petugas.post("/api/v1/sync/push", data=body, headers=headers), status, problem)

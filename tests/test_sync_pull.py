@@ -109,3 +109,23 @@ def test_edits_appear_again_with_new_version(petugas):
     push(petugas, [edit])
     body = petugas.get("/api/v1/sync/pull", query_string={"cursor": cursor}).get_json()
     assert [(a["version"], a["members"]) for a in body["assists"]] == [(2, 2)]
+
+
+def test_own_device_changes_are_not_sent_back(app, petugas):
+    """A phone does not download what it just uploaded; another device of the same account does."""
+    push(petugas, outreach_with_assists(3))
+    mine = petugas.get("/api/v1/sync/pull", query_string={"device_id": petugas.device_id}).get_json()
+    assert mine["outreaches"] == [] and mine["assists"] == [] and mine["has_more"] is False
+    other_device = str(uuid.uuid4())
+    petugas.post("/api/v1/devices", json={"device_id": other_device})
+    theirs = petugas.get("/api/v1/sync/pull", query_string={"device_id": other_device}).get_json()
+    assert len(theirs["assists"]) == 3
+    # A server-side change (a coordinator's review) reaches the phone that made the record.
+    assist = db.session.scalar(db.select(Assist))
+    assist.review_state, assist.changed_by_device = "flagged", None
+    stamp_changes([assist])
+    db.session.commit()
+    later = petugas.get(
+        "/api/v1/sync/pull", query_string={"device_id": petugas.device_id, "cursor": mine["cursor"]}
+    ).get_json()
+    assert [a["review_state"] for a in later["assists"]] == ["flagged"]

@@ -4,6 +4,20 @@
  */
 
 export const TIMEOUT_MS = 30000;
+/** Bodies larger than this are gzipped: uploads are mostly repetitive JSON and quota is money. */
+export const GZIP_OVER_BYTES = 1024;
+
+/**
+ * Serialize a body, gzipped when it is large enough and the browser can (CompressionStream).
+ * @returns {Promise<{payload: BodyInit, gzipped: boolean}>}
+ */
+export async function encodeBody(body) {
+  const json = JSON.stringify(body);
+  if (json.length <= GZIP_OVER_BYTES || typeof CompressionStream !== "function")
+    return { payload: json, gzipped: false };
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
+  return { payload: await new Response(stream).arrayBuffer(), gzipped: true };
+}
 
 /** A failed request: kind is 'network' | 'timeout' | 'not-json' | 'http'. */
 export class ApiError extends Error {
@@ -44,13 +58,19 @@ export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
   const headers = { Accept: "application/json", "X-Requested-With": "jemput-bola" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let payload;
+  if (body !== undefined) {
+    const encoded = await encodeBody(body);
+    payload = encoded.payload;
+    headers["Content-Type"] = "application/json";
+    if (encoded.gzipped) headers["Content-Encoding"] = "gzip";
+  }
   let resp;
   try {
     resp = await (fetchImpl || fetch)(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: payload,
       credentials: "same-origin",
       cache: "no-store",
       signal: controller.signal,

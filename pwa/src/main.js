@@ -5,7 +5,7 @@
 import "./style.css";
 import { request } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
-import { uuid } from "./outbox.js";
+import { saveRecord, uuid } from "./outbox.js";
 import { deleteUserDb, getMeta, openAppDb, openUserDb } from "./store.js";
 import { protectStorage, registerWorker } from "./sw-bridge.js";
 import { SyncEngine } from "./sync.js";
@@ -42,10 +42,13 @@ const app = {
     clearTimeout(app.toastTimer);
     app.toastTimer = setTimeout(() => (el.hidden = true), 3000);
   },
-  /** Records changed locally: refresh the status bar and try to upload. */
+  /** Records changed locally: refresh the status bar, and upload once the petugas pauses. */
   changed() {
     app.sync.emitStatus();
-    app.sync.syncNow();
+    clearTimeout(app.changeTimer);
+    // Rapid saves at a busy gathering point go up as one batch, and the phone's storage stays free for the
+    // form meanwhile. When the browser knows it is offline, the "online" event will start the upload.
+    if (navigator.onLine !== false) app.changeTimer = setTimeout(() => app.sync.syncNow(), 2000);
   },
   rerender() {
     renderNav();
@@ -53,6 +56,8 @@ const app = {
     app.sync?.emitStatus();
   },
   logout,
+  /** Queue a change as the forms do (used by the benchmark to fill the phone with records). */
+  saveRecord: (change) => saveRecord(app.db, change),
 };
 window.jemputBola = app; // for the browser tests and benchmarks, which read state and timings
 
@@ -77,13 +82,14 @@ async function startSession(session) {
     deviceId: session.deviceId,
     appVersion: APP_VERSION,
   });
-  app.sync.addEventListener("status", (e) => renderStatus($("status"), e.detail, () => app.sync.syncNow()));
-  app.sync.addEventListener("auth-required", () => showLogin({ message: t("login.again"), again: true }));
-  app.sync.addEventListener("synced", refreshQuietly);
-  app.sync.addEventListener("pulled", async () => {
-    await loadReference();
-    refreshQuietly();
+  app.sync.addEventListener("status", (e) => {
+    // Lists are redrawn once a sync run ends, not after every batch: cheap phones have better things to do.
+    if (app.lastStatus?.running && !e.detail.running) refreshQuietly();
+    app.lastStatus = e.detail;
+    renderStatus($("status"), e.detail, () => app.sync.syncNow());
   });
+  app.sync.addEventListener("auth-required", () => showLogin({ message: t("login.again"), again: true }));
+  app.sync.addEventListener("pulled", loadReference);
   window.addEventListener("online", () => app.sync.syncNow());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && app.sync.syncNow());
   setInterval(() => document.visibilityState === "visible" && app.sync.syncNow(), 60_000);
@@ -185,14 +191,19 @@ async function route() {
   if (!app.session) return;
   app.formDirty = false; // a half-filled assist form lives on as a draft
   const [, view = "", id = ""] = (location.hash || "#/").split("/");
-  const el = $("view");
-  renderNav();
+  // Render off-screen and swap in only if no newer navigation started meanwhile: a slow background refresh
+  // must never paint over a screen the petugas has just opened.
+  const seq = (app.routeSeq = (app.routeSeq || 0) + 1);
+  const el = document.createElement("div");
   if (view === "outreach" && id === "new") await renderOutreachForm(el, app);
   else if (view === "outreach" && id) await renderOutreach(el, app, id);
   else if (view === "records" && id) await renderRecord(el, app, id);
   else if (view === "records") await renderRecords(el, app);
   else if (view === "settings") await renderSettings(el, app);
   else await renderHome(el, app);
+  if (seq !== app.routeSeq) return;
+  $("view").replaceChildren(el);
+  renderNav();
   if (view !== app.lastView || id !== app.lastId) window.scrollTo(0, 0);
   [app.lastView, app.lastId] = [view, id];
   document.title = t("app.title");

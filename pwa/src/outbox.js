@@ -89,12 +89,17 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
 export async function nextBatch(db, max) {
   const heldRecords = new Set();
   const batch = [];
-  let cursor = await db.transaction("outbox").store.openCursor();
-  while (cursor && batch.length < max) {
-    const entry = cursor.value;
-    if (entry.held) heldRecords.add(entry.record_id);
-    else if (!heldRecords.has(entry.record_id)) batch.push(entry);
-    cursor = await cursor.continue();
+  let after = null;
+  // Read in chunks with getAll (one request each) rather than one cursor step per entry.
+  while (batch.length < max) {
+    const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+    const chunk = await db.getAll("outbox", range, max);
+    for (const entry of chunk) {
+      if (entry.held) heldRecords.add(entry.record_id);
+      else if (!heldRecords.has(entry.record_id) && batch.length < max) batch.push(entry);
+    }
+    if (chunk.length < max) break;
+    after = chunk[chunk.length - 1].seq;
   }
   return batch;
 }
@@ -138,21 +143,27 @@ export async function applyResults(db, batch, results, now = Date.now()) {
   const byId = new Map(results.filter((r) => r && r.mutation_id).map((r) => [r.mutation_id, r]));
   const counts = { sent: 0, conflict: 0, held: 0, wait: 0, retry: 0 };
   const tx = db.transaction(["records", "outbox"], "readwrite");
+  const recordStore = tx.objectStore("records");
+  const outboxStore = tx.objectStore("outbox");
+  // Issue the requests together (IndexedDB runs them in order within the transaction): far fewer turns
+  // of the event loop than awaiting each one, which matters on a slow phone.
+  const ids = [...new Set(batch.map((e) => e.record_id))];
+  const records = new Map((await Promise.all(ids.map((id) => recordStore.get(id)))).map((r, i) => [ids[i], r]));
+  const writes = [];
   for (const entry of batch) {
     const result = byId.get(entry.mutation_id);
     const outcome = itemOutcome(entry, result);
     counts[outcome] += 1;
-    const record = await tx.objectStore("records").get(entry.record_id);
-    if (outcome === "sent" || outcome === "conflict") {
-      await tx.objectStore("outbox").delete(entry.seq);
-    } else {
-      await tx.objectStore("outbox").put({ ...entry, held: outcome === "held", problem: result?.problem ?? null });
-    }
+    if (outcome === "sent" || outcome === "conflict") writes.push(outboxStore.delete(entry.seq));
+    else writes.push(outboxStore.put({ ...entry, held: outcome === "held", problem: result?.problem ?? null }));
+    const record = records.get(entry.record_id);
     if (!record) continue;
-    const rest = await tx.objectStore("outbox").index("record_id").count(entry.record_id);
-    Object.assign(record, recordUpdate(outcome, result, rest, now));
-    await tx.objectStore("records").put(record);
+    // localVersion is the version all queued changes lead to: reaching it means nothing else is queued.
+    const stillQueued = outcome === "sent" && result.version < record.localVersion;
+    Object.assign(record, recordUpdate(outcome, result, stillQueued, now));
   }
+  for (const record of records.values()) if (record) writes.push(recordStore.put(record));
+  await Promise.all(writes);
   await tx.done;
   return counts;
 }

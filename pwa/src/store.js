@@ -118,3 +118,9 @@ export function outboxEntries(db) {
 export function outboxCount(db) {
   return db.count("outbox");
 }
+
+/** When the oldest queued entry was saved (entries are kept in upload order), or null. */
+export async function oldestQueuedAt(db) {
+  const cursor = await db.transaction("outbox").store.openCursor();
+  return cursor ? cursor.value.queued_at : null;
+}

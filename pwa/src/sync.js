@@ -4,10 +4,10 @@
  */
 import { request } from "./api.js";
 import { applyResults, markAttempt, mergePulled, nextBatch, purgeSent } from "./outbox.js";
-import { getMeta, outboxEntries, setMeta } from "./store.js";
+import { getMeta, oldestQueuedAt, outboxCount, setMeta } from "./store.js";
 
 export const SCHEMA_VERSION = 1;
-export const BATCH_SIZE = 100;
+export const BATCH_SIZE = 200;
 export const BACKOFF_BASE_MS = 2000;
 export const BACKOFF_CAP_MS = 5 * 60 * 1000;
 export const RETENTION_MS = 14 * 24 * 3600 * 1000;
@@ -119,6 +119,7 @@ export class SyncEngine extends EventTarget {
         batch.forEach((e) => this.inFlight.delete(e.record_id));
         await setMeta(this.db, "lastSyncAt", this.now());
         this.dispatchEvent(new CustomEvent("synced", { detail: counts }));
+        await this.emitStatus();
         // Items that must wait (their outreach has not arrived) would come back at once: stop this round.
         if (counts.sent + counts.conflict + counts.held === 0) return this._later(null);
         continue;
@@ -156,7 +157,7 @@ export class SyncEngine extends EventTarget {
       device_id: this.deviceId,
       app_version: this.appVersion,
       schema_version: SCHEMA_VERSION,
-      pending_count: (await outboxEntries(this.db)).length,
+      pending_count: await outboxCount(this.db),
       device_now: new Date(this.now()).toISOString(),
       mutations: batch.map((e) => ({
         mutation_id: e.mutation_id,
@@ -175,8 +176,9 @@ export class SyncEngine extends EventTarget {
     for (;;) {
       let page;
       try {
-        const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-        page = await this.api(`/api/v1/sync/pull${query}`);
+        const query = new URLSearchParams({ device_id: this.deviceId });
+        if (cursor) query.set("cursor", cursor);
+        page = await this.api(`/api/v1/sync/pull?${query}`);
       } catch (e) {
         if (e.status === 401) {
           this.needLogin = true;
@@ -198,12 +200,11 @@ export class SyncEngine extends EventTarget {
 
   /** Compute what the status bar shows: unsent count, oldest unsent, last sync, state. */
   async status() {
-    const entries = await outboxEntries(this.db);
+    // Counts and the first entry only: the outbox can hold thousands of records on a slow phone.
     return {
       running: this.running,
-      unsent: entries.length,
-      held: entries.filter((e) => e.held).length,
-      oldestAt: entries.length ? Math.min(...entries.map((e) => e.queued_at)) : null,
+      unsent: await outboxCount(this.db),
+      oldestAt: await oldestQueuedAt(this.db),
       lastSyncAt: (await getMeta(this.db, "lastSyncAt")) || null,
       nextAttemptAt: this.nextAttemptAt,
       needLogin: this.needLogin,

@@ -45,6 +45,19 @@ describe("request", () => {
     vi.useRealTimers();
   });
 
+  it("gzips large bodies and leaves small ones alone", async () => {
+    const fetchImpl = respond(200, "{}", { "Content-Type": "application/json" });
+    await request("/x", { method: "POST", body: { small: 1 }, fetchImpl });
+    const big = { items: Array.from({ length: 200 }, (_, i) => ({ kk_number: "3509190101900001", n: i })) };
+    await request("/x", { method: "POST", body: big, fetchImpl });
+    const [[, small], [, large]] = fetchImpl.mock.calls;
+    expect(small.headers["Content-Encoding"]).toBeUndefined();
+    expect(large.headers["Content-Encoding"]).toBe("gzip");
+    const inflated = new Response(new Blob([large.body]).stream().pipeThrough(new DecompressionStream("gzip")));
+    expect(JSON.parse(await inflated.text())).toEqual(big);
+    expect(large.body.byteLength).toBeLessThan(JSON.stringify(big).length / 5);
+  });
+
   it("reads Retry-After as seconds or a date", () => {
     expect(parseRetryAfter("120")).toBe(120);
     expect(parseRetryAfter(new Date(10_000 + 30_000).toUTCString(), 10_000)).toBe(30);

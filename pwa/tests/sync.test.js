@@ -84,7 +84,7 @@ describe("SyncEngine", () => {
     const { api, calls } = fakeApi(ok);
     await engine(api).syncNow();
     const pushes = calls.filter((c) => c.path.endsWith("push"));
-    expect(pushes.map((c) => c.body.mutations.length)).toEqual([100, 100, 50]);
+    expect(pushes.map((c) => c.body.mutations.length)).toEqual([200, 50]);
     expect(pushes[0].body).toMatchObject({ device_id: "d", schema_version: 1, pending_count: 250 });
     expect(await outboxEntries(db)).toHaveLength(0);
   });
@@ -157,7 +157,7 @@ describe("SyncEngine", () => {
   it("shrinks the batch on 413", async () => {
     await queue(4);
     const { api, calls } = fakeApi((body) => {
-      if (body.mutations.length > 50) throw new ApiError("http", { status: 413, problem: "sync.too_many_mutations" });
+      if (body.mutations.length > 100) throw new ApiError("http", { status: 413, problem: "sync.too_many_mutations" });
       return ok(body);
     });
     await engine(api).syncNow();

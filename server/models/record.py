@@ -62,6 +62,9 @@ class _SyncedRecord:
     content_hash: Mapped[str] = mapped_column(String(64))
     # Position in the server-wide change stream that /sync/pull pages through.
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # The device that made the last change (None: a change made on the server, e.g. a review). Its own pull
+    # skips the record: the phone already has it, and re-downloading it would cost the petugas quota.
+    changed_by_device: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class Outreach(_SyncedRecord, db.Model):

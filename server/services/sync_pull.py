@@ -4,7 +4,7 @@ import base64
 import binascii
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from server.errors import Problem
 from server.extensions import db
@@ -13,8 +13,12 @@ from server.models.types import utcnow
 from server.services import reference, scope
 
 
-def pull_changes(user, cursor=None, limit=None):
-    """Return the next page of the user's record changes after cursor (and the reference data on the first)."""
+def pull_changes(user, cursor=None, limit=None, device_id=None):
+    """Return the next page of the user's record changes after cursor (and the reference data on the first).
+
+    With device_id, changes last made by that device are skipped (the phone has them); the cursor still moves
+    past them.
+    """
     after = decode_cursor(cursor)
     limit = limit or current_app.config["SYNC_PULL_PAGE"]
     # Read the counter first: every change numbered up to it is committed, so capping at it means a change
@@ -22,18 +26,17 @@ def pull_changes(user, cursor=None, limit=None):
     high = db.session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
     rows = []
     for model in (Outreach, Assist):
-        query = (
-            select(model)
-            .where(model.owner_id == user.id, model.change_seq > after, model.change_seq <= high)
-            .order_by(model.change_seq)
-            .limit(limit + 1)
-        )
+        query = select(model).where(model.owner_id == user.id, model.change_seq > after, model.change_seq <= high)
+        if device_id is not None:
+            query = query.where(or_(model.changed_by_device.is_(None), model.changed_by_device != device_id))
+        query = query.order_by(model.change_seq).limit(limit + 1)
         rows.extend(db.session.scalars(query))
     rows.sort(key=lambda r: r.change_seq)
     page, has_more = rows[:limit], len(rows) > limit
     body = {
         "server_time": utcnow(),
-        "cursor": encode_cursor(page[-1].change_seq if page else after),
+        # A last page has seen every change up to `high`, including skipped ones.
+        "cursor": encode_cursor(page[-1].change_seq if has_more else max(after, high)),
         "has_more": has_more,
         "outreaches": [r for r in page if isinstance(r, Outreach)],
         "assists": [r for r in page if isinstance(r, Assist)],

@@ -169,6 +169,7 @@ class _Batch:
 
     def _stamp(self, item):
         return {
+            "changed_by_device": self.device.id,
             "device_time": item.device_time,
             "clock_suspect": clock_suspect(item, self.now, self.skew, self.max_skew),
             "content_hash": item.content_hash,

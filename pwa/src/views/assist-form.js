@@ -116,6 +116,7 @@ export async function assistForm(app, { outreach, record, onSaved }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    performance.mark("jb-save-start"); // the tap on Simpan; "jb-save" ends when IndexedDB has committed
     const data = values();
     const problems = {
       "assist-kk": checkKKField() ? null : true,
@@ -132,7 +133,6 @@ export async function assistForm(app, { outreach, record, onSaved }) {
       return;
     }
     submit.disabled = true;
-    performance.mark("jb-save-start");
     clearTimeout(draftTimer);
     const saved = await saveRecord(app.db, { entity: "assist", id: record?.id, data });
     performance.mark("jb-save-durable");

@@ -30,4 +30,4 @@ def push(envelope):
 @bp.response(200, PullSchema)
 def pull(args):
     """Return the next page of changes to the user's records (and reference data on the first page)."""
-    return sync_pull.pull_changes(current_user, args["cursor"], args["limit"])
+    return sync_pull.pull_changes(current_user, args["cursor"], args["limit"], args["device_id"])

@@ -128,6 +128,9 @@ class PullArgsSchema(StrictSchema):
 
     cursor = fields.String(load_default=None, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 1000))
+    device_id = fields.UUID(
+        load_default=None, metadata={"description": "This phone's device: its own changes are not sent back."}
+    )
 
 
 class _RecordOutSchema(ma.Schema):

@@ -1,0 +1,193 @@
+"""Benchmark the PWA in headless Chromium with 4× CPU throttling and a slow-3G network (issue 3).
+
+Figures: first load to a usable login screen; repeat load offline to a usable outreach screen; tap on
+"Simpan" to the record durable in IndexedDB with 5,000 records already stored (p50/p95); upload of 1,000
+queued assists to a local server; the app shell's JavaScript + CSS gzipped.
+"""
+
+import gzip
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PWA_DIST
+from tests.browser.pwa import log_assist, server_counts, sign_in, start_outreach
+from tests.conftest import make_app, prepare_database
+from tests.factories import make_user
+from tests.live import Server
+
+# Slow 3G as stated in docs/benchmarks.md: 400 ms round trip, 400 kbit/s each way.
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+CPU_SLOWDOWN = 4
+
+
+class Site:
+    """A SQLite database with two petugas, served by gunicorn with the built PWA."""
+
+    def __init__(self, folder):
+        url = f"sqlite:///{folder / 'bench.db'}"
+        prepare_database(url)
+        self.app = make_app(url)
+        with self.app.app_context():
+            self.users = [
+                (u.username, u.password)
+                for u in (make_user(role="enumerator", areas=["35.09.19.1001"]) for _ in range(2))
+            ]
+        self.server = Server(url, env={"PWA_DIR": str(PWA_DIST)})
+        self.url = self.server.url
+        self.user = type("U", (), {"username": self.users[0][0]})
+
+
+def throttle(page, network=True):
+    """Apply the CPU slowdown and (optionally) the slow-3G profile to a page; return the CDP session."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    cdp.send("Network.enable")
+    if network:
+        cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    return cdp
+
+
+def first_load(browser, site):
+    """Milliseconds from navigation to a usable login screen, with an empty cache."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    throttle(page)
+    started = time.perf_counter()
+    page.goto(site.url, wait_until="commit")
+    page.locator("#login-username").wait_for(state="visible")
+    elapsed = (time.perf_counter() - started) * 1000
+    context.close()
+    return elapsed
+
+
+def offline_and_saves(browser, site):
+    """Repeat-load-offline times, and the Simpan-to-durable durations with 5,000 records stored."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID")
+    page = context.new_page()
+    sign_in(page, site)
+    start_outreach(page)
+    outreach_id = page.evaluate("location.hash.split('/')[2]")
+    context.set_offline(True)
+    cdp = throttle(page, network=False)
+    loads = []
+    for _ in range(5):
+        page.goto("about:blank")  # a real load each time, not a same-document hash change
+        started = time.perf_counter()
+        page.goto(f"{site.url}/#/outreach/{outreach_id}", wait_until="commit")
+        page.locator("#assist-kk").wait_for(state="visible")
+        loads.append((time.perf_counter() - started) * 1000)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})  # fill the phone quickly, then measure throttled
+    page.evaluate(
+        """async (outreachId) => {
+            for (let i = 0; i < 5000; i += 1) {
+              await window.jemputBola.saveRecord({entity: 'assist', data: {outreach_id: outreachId,
+                kk_number: '3509190101900001', head_name: 'Isi ' + i, members: 3, outcome: 'berhasil',
+                reasons: ['tidak_paham'], device_used: 'hp_petugas', phone: null, notes: null}});
+            }
+        }""",
+        outreach_id,
+    )
+    page.goto(f"{site.url}/#/outreach/{outreach_id}")
+    page.locator("#assist-kk").wait_for(state="visible")
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    for n in range(1, 41):
+        log_assist(page, n)
+    saves = page.evaluate("performance.getEntriesByName('jb-save').map(e => e.duration)")
+    context.close()
+    return loads, saves
+
+
+def upload(browser, site, count=1000):
+    """Milliseconds to upload `count` queued assists over slow 3G with the CPU slowed down."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID")
+    page = context.new_page()
+    site.user.username = site.users[1][0]
+    sign_in(page, site)
+    context.set_offline(True)
+    page.evaluate(
+        """async (count) => {
+            const app = window.jemputBola;
+            const o = await app.saveRecord({entity: 'outreach', data: {desa_code: '35.09.19.1001',
+              place_kind: 'pkh_bansos', place_name: 'Penyaluran PKH', date: new Date().toISOString().slice(0, 10),
+              started_at: null, ended_at: null, lat: null, lon: null}});
+            for (let i = 0; i < count; i += 1) {
+              const serial = String(i + 1).padStart(4, '0');
+              await app.saveRecord({entity: 'assist', data: {outreach_id: o.id, kk_number: '350919010190' + serial,
+                head_name: 'Kepala Keluarga ' + i, members: 1 + (i % 6), outcome: 'berhasil',
+                reasons: ['tidak_paham'], device_used: 'hp_warga', phone: null, notes: null}});
+            }
+        }""",
+        count,
+    )
+    page.evaluate("() => window.jemputBola.sync.emitStatus()")
+    assert page.evaluate("() => window.jemputBola.lastStatus.unsent") == count + 1
+    throttle(page)
+    # The app starts uploading by itself when the network returns ("online"): time from that moment.
+    started = time.perf_counter()
+    context.set_offline(False)
+    page.wait_for_function("() => window.jemputBola.lastStatus?.unsent === 0", polling=50, timeout=180_000)
+    upload_ms = (time.perf_counter() - started) * 1000
+    page.wait_for_function("() => !window.jemputBola.sync.running", polling=50, timeout=180_000)
+    sync_ms = (time.perf_counter() - started) * 1000
+    context.close()
+    return upload_ms, sync_ms
+
+
+def shell_kb():
+    """Gzipped size of the app shell's JavaScript and CSS, in KB."""
+    files = [p for p in (PWA_DIST / "assets").iterdir() if p.suffix in {".js", ".css"}]
+    return sum(len(gzip.compress(p.read_bytes(), 9)) for p in files) / 1024
+
+
+def main():
+    """Run the PWA benchmark."""
+    folder = Path(tempfile.mkdtemp(prefix="jb-bench-pwa-"))
+    site = Site(folder)
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            first = [first_load(browser, site) for _ in range(3)]
+            loads, saves = offline_and_saves(browser, site)
+            upload_ms, sync_ms = upload(browser, site)
+            browser.close()
+        assert server_counts(site)[1] == 1000, server_counts(site)
+    finally:
+        site.server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    saves_p95 = statistics.quantiles(saves, n=20)[18]
+    size = shell_kb()
+    print(f"\nPWA in headless Chromium, CPU slowed {CPU_SLOWDOWN}×, slow 3G (400 ms RTT, 400 kbit/s):")
+    print(f"  first load to usable login screen: median {statistics.median(first):.0f} ms (runs: {first_fmt(first)})")
+    print(
+        f"  repeat load offline to usable outreach screen: median {statistics.median(loads):.0f} ms, "
+        f"max {max(loads):.0f} ms"
+    )
+    print(
+        f"  Simpan to durable in IndexedDB, 5,000 records stored: p50 {statistics.median(saves):.1f} ms, "
+        f"p95 {saves_p95:.1f} ms ({len(saves)} saves)"
+    )
+    print(
+        f"  upload of 1,000 queued assists: {upload_ms / 1000:.1f} s (with the pull after it: {sync_ms / 1000:.1f} s)"
+    )
+    print(f"  app shell (JS + CSS, gzipped): {size:.1f} KB\n")
+    print(f"bench: pwa_first_load_ms {statistics.median(first):.0f} ms")
+    print(f"bench: pwa_offline_reload_ms {statistics.median(loads):.0f} ms")
+    print(f"bench: pwa_save_durable_p50_ms {statistics.median(saves):.1f} ms")
+    print(f"bench: pwa_save_durable_p95_ms {saves_p95:.1f} ms")
+    print(f"bench: pwa_upload_1000_s {upload_ms / 1000:.2f} s")
+    print(f"bench: pwa_sync_1000_s {sync_ms / 1000:.2f} s")
+    print(f"bench: pwa_shell_gzip_kb {size:.1f} KB")
+
+
+def first_fmt(values):
+    """Format a list of timings."""
+    return ", ".join(f"{v:.0f}" for v in values)
+
+
+if __name__ == "__main__":
+    main()
