@@ -28,12 +28,14 @@ export function uuid() {
  * @returns {Promise<LocalRecord>}
  */
 export async function saveRecord(db, { entity, id, data, op = "upsert", now = Date.now() }) {
-  const tx = db.transaction(["records", "outbox"], "readwrite");
+  const tx = db.transaction(["records", "outbox"], "readwrite", { durability: "strict" });
   const records = tx.objectStore("records");
   const outbox = tx.objectStore("outbox");
   const recordId = id || uuid();
-  const existing = await records.get(recordId);
-  const queued = await outbox.index("record_id").getAll(recordId);
+  // A new record has a fresh id: nothing to read. An edit reads its record and queued changes together.
+  const [existing, queued] = id
+    ? await Promise.all([records.get(recordId), outbox.index("record_id").getAll(recordId)])
+    : [undefined, []];
   const last = queued[queued.length - 1];
   let baseVersion = existing ? existing.localVersion : null;
   let localVersion = existing ? existing.localVersion + 1 : 1;
@@ -75,9 +77,7 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
     saved_at: existing?.saved_at ?? now,
     outreach_id: entity === "assist" ? (op === "void" ? existing.outreach_id : data.outreach_id) : null,
   };
-  await records.put(record);
-  await outbox.add(entry);
-  await tx.done;
+  await Promise.all([records.put(record), outbox.add(entry), tx.done]);
   return record;
 }
 

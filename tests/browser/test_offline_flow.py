@@ -1,6 +1,9 @@
 """The petugas' day: sign in, lose the signal, log 30 households, survive reloads and a killed browser,
 and upload everything exactly once when the signal returns (issue 3)."""
 
+import json
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
@@ -56,3 +59,30 @@ def test_thirty_households_offline_then_exactly_once(browser, site):
     expect(page.locator("[data-state=sent]")).to_have_count(30)
     screenshot(page, "records")
     assert not [line for line in browser.console if "Content Security Policy" in line]
+
+
+def test_half_filled_form_survives_reload_and_logout_is_refused(browser, site):
+    """A draft survives a reload; sign-out is refused while records are unsent; unsent records can be exported."""
+    page = browser.page
+    sign_in(page, site)
+    browser.context.set_offline(True)
+    start_outreach(page)
+    page.fill("#assist-kk", "3509190101900077")
+    page.fill("#assist-head", "Ibu Setengah Jalan")
+    page.wait_for_timeout(600)  # the draft is written a moment after typing stops
+    page.reload()
+    expect(page.locator("#assist-kk")).to_have_value("3509190101900077")
+    expect(page.locator("#assist-head")).to_have_value("Ibu Setengah Jalan")
+    page.get_by_role("link", name="Pengaturan").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ekspor data belum terkirim").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert [m["entity"] for m in exported["mutations"]] == ["outreach"]
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_text("Tidak bisa keluar: 1 data belum terkirim")).to_be_visible()
+    browser.context.set_offline(False)
+    send_now(page)
+    expect_unsent(page, 0)
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.locator("#login-username")).to_be_visible()
+    assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((d) => d.name))") == ["jb-app"]

@@ -16,24 +16,19 @@ export async function renderOutreach(el, app, outreachId) {
   const desa = (app.areas || []).find((a) => a.code === outreach.data.desa_code);
   const kind = (app.reference?.place_kind || []).find((k) => k.code === outreach.data.place_kind);
   const figures = tally(await assistsOf(app.db, outreachId));
-  const tallyEl = h("div", null, tallyBlock(figures, app.reference, "outreach"));
   const closed = Boolean(outreach.data.ended_at);
-  const refresh = async () =>
-    mount(tallyEl, tallyBlock(tally(await assistsOf(app.db, outreachId)), app.reference, "outreach"));
   const form = closed
     ? h("p", { class: "notice" }, t("outreach.closed"))
     : await assistForm(app, {
         outreach,
-        onSaved: async () => {
-          await refresh();
-          renderOutreach(el, app, outreachId).then(() => el.querySelector("#assist-kk")?.focus());
-        },
+        // Redraw with the new tally and an empty form, ready for the next household.
+        onSaved: () => renderOutreach(el, app, outreachId).then(() => el.querySelector("#assist-kk")?.focus()),
       });
   mount(
     el,
     h("h1", null, outreach.data.place_name),
     h("p", { class: "sub" }, `${label(kind)} · ${desa?.name || outreach.data.desa_code}`),
-    tallyEl,
+    tallyBlock(figures, app.reference, "outreach"),
     form,
     closed
       ? null
