@@ -67,7 +67,8 @@ class Config:
         "text/csv",
     ]
     COMPRESS_ALGORITHM = ["br", "gzip"]
-    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+    # Streams stay uncompressed for now: flask-compress's stream wrapper does not close the wrapped iterable.
+    COMPRESS_STREAMS = False
     COMPRESS_MIN_SIZE = 1024
 
     # Where the built PWA is served from (default pwa/dist).

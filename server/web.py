@@ -32,6 +32,13 @@ def serve(path="index.html"):
             raise
         path = "index.html"
         response = send_from_directory(folder, path)
+    # The app's files are small: read them now, so compression works on bytes and the file is closed at once.
+    body = response.response
+    response.direct_passthrough = False
+    data = b"".join(response.iter_encoded())
+    if hasattr(body, "close"):
+        body.close()
+    response.set_data(data)
     name = Path(path).name
     if name in _NO_CACHE:
         response.headers["Cache-Control"] = "no-cache"

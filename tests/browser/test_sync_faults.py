@@ -185,3 +185,29 @@ def restart_after_sign_in(browser, site):
     page.goto(site.url)
     expect(page.get_by_role("heading", name="Hari ini")).to_be_visible()
     return page
+
+
+def test_one_uploader_across_tabs(browser, site):
+    """Two tabs of the app on one phone: Web Locks let only one upload the outbox at a time."""
+    page = restart_after_sign_in(browser, site)
+    browser.context.set_offline(True)
+    start_outreach(page)
+    for n in (1, 2, 3):
+        log_assist(page, n)
+    other = browser.context.new_page()
+    other.goto(site.url)
+    expect(other.get_by_role("heading", name="Hari ini")).to_be_visible()
+    pushes = []
+
+    def slow_push(route):
+        pushes.append(route.request.url)
+        time.sleep(1)  # hold the first upload long enough for the other tab to try
+        route.continue_()
+
+    browser.context.route(PUSH, slow_push)
+    browser.context.set_offline(False)
+    for tab in (page, other):
+        tab.evaluate("() => { window.jemputBola.sync.syncNow(); }")
+    wait_for(page, lambda: server_counts(site) == (1, 3, 4), timeout=20)
+    page.wait_for_timeout(1500)
+    assert len(pushes) == 1
