@@ -132,9 +132,10 @@ export async function assistForm(app, { outreach, record, onSaved }) {
       form.querySelector(`#${first[0]}`)?.focus();
       return;
     }
-    submit.disabled = true;
     clearTimeout(draftTimer);
-    const saved = await saveRecord(app.db, { entity: "assist", id: record?.id, data });
+    const saving = saveRecord(app.db, { entity: "assist", id: record?.id, data });
+    submit.disabled = true; // after the save is on its way
+    const saved = await saving;
     performance.mark("jb-save-durable");
     performance.measure("jb-save", "jb-save-start", "jb-save-durable");
     await setMeta(app.db, "lastDeviceUsed", data.device_used);

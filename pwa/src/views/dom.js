@@ -47,11 +47,13 @@ export function field(id, text, control, hint) {
 export function setMessage(form, id, text, kind = "error") {
   const msg = form.querySelector(`#${id}-msg`);
   const control = form.querySelector(`#${id}`);
-  if (msg) {
+  // Write only what changes: every DOM write costs a style and layout pass on a slow phone.
+  if (msg && msg.textContent !== (text || "")) {
     msg.textContent = text || "";
     msg.className = `msg ${text ? kind : ""}`;
   }
-  if (control) control.setAttribute("aria-invalid", text && kind === "error" ? "true" : "false");
+  const invalid = text && kind === "error" ? "true" : "false";
+  if (control && control.getAttribute("aria-invalid") !== invalid) control.setAttribute("aria-invalid", invalid);
 }
 
 /** A group of radio buttons or checkboxes drawn as large chips, inside a fieldset with a legend. */
