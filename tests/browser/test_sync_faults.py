@@ -107,11 +107,7 @@ def test_one_invalid_record_is_corrected_and_resent(browser, site):
 
 def test_session_expired_while_offline(browser, site):
     """Scenario 10: the session ended during days offline → 401 → sign in again → upload resumes, nothing lost."""
-    page = restart_after_sign_in(browser, site)
-    browser.context.set_offline(True)
-    start_outreach(page)
-    log_assist(page, 1)
-    log_assist(page, 2)
+    page = queue_offline(browser, site, households=2)
     browser.context.clear_cookies()
     browser.context.set_offline(False)
     send_now(page)
@@ -129,11 +125,7 @@ def test_session_expired_while_offline(browser, site):
 
 def test_browser_killed_mid_upload(browser, site):
     """Scenario 16: the server commits, the browser dies before hearing back → on relaunch, exactly once."""
-    page = restart_after_sign_in(browser, site)
-    browser.context.set_offline(True)
-    start_outreach(page)
-    for n in (1, 2, 3):
-        log_assist(page, n)
+    page = queue_offline(browser, site, households=3)
     delivered = []
 
     def forward_then_hang(route):
@@ -178,6 +170,16 @@ def test_new_version_with_queued_records(browser, site):
     assert server_counts(site) == (1, 2, 3)
 
 
+def queue_offline(browser, site, households):
+    """Sign in, lose the signal, start an outreach and log some households: they wait in the outbox."""
+    page = restart_after_sign_in(browser, site)
+    browser.context.set_offline(True)
+    start_outreach(page)
+    for n in range(1, households + 1):
+        log_assist(page, n)
+    return page
+
+
 def restart_after_sign_in(browser, site):
     """Sign in, then restart the browser normally so the session cookie is on disk."""
     sign_in(browser.page, site)
@@ -189,11 +191,7 @@ def restart_after_sign_in(browser, site):
 
 def test_one_uploader_across_tabs(browser, site):
     """Two tabs of the app on one phone: Web Locks let only one upload the outbox at a time."""
-    page = restart_after_sign_in(browser, site)
-    browser.context.set_offline(True)
-    start_outreach(page)
-    for n in (1, 2, 3):
-        log_assist(page, n)
+    page = queue_offline(browser, site, households=3)
     other = browser.context.new_page()
     other.goto(site.url)
     expect(other.get_by_role("heading", name="Hari ini")).to_be_visible()
