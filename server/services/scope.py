@@ -20,9 +20,6 @@ def area_in_scope(user, code):
     return any(code == c or code.startswith(c + ".") for c in user.area_codes)
 
 
-desa_in_scope = area_in_scope
-
-
 def scope_desa(user):
     """Return the desa the user may work in, ordered by code."""
     query = select(Area).where(Area.level == 4)

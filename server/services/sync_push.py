@@ -69,7 +69,7 @@ class _Batch:
         for row in _chunked_in(Assist, Assist.id, assist_ids):
             self.records["assist"][row.id] = row
         desa = {i.data["desa_code"] for i in good if i.entity == "outreach" and i.op == "upsert"}
-        in_scope = [c for c in desa if scope.desa_in_scope(self.user, c)]
+        in_scope = [c for c in desa if scope.area_in_scope(self.user, c)]
         self.desa_ok = {a.code for a in _chunked_in(Area, Area.code, in_scope) if a.level == 4}
 
     # --- deciding ------------------------------------------------------------------------------------------
@@ -260,13 +260,8 @@ class _Batch:
         with db.session.no_autoflush:
             self._write_records()
         db.session.flush()
-        for rows, model in (
-            (self.log, Mutation),
-            (self.conflicts, RecordConflict),
-            (self.audits, AuditEvent),
-        ):
-            if rows:
-                db.session.execute(insert(model), rows)
+        for model, rows in ((Mutation, self.log), (RecordConflict, self.conflicts), (AuditEvent, self.audits)):
+            insert_rows(model, rows)
 
     def _write_records(self):
         # No autoflush: an edited row may point at an outreach that is only inserted below.
