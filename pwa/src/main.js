@@ -176,15 +176,23 @@ async function logout() {
   location.reload();
 }
 
+const NAV = [
+  ["#/", "nav.home", ""],
+  ["#/records", "nav.records", "records"],
+  ["#/settings", "nav.settings", "settings"],
+];
+
+/** Draw the menu once, then only update it in place: a tap must never land on a link being replaced. */
 function renderNav() {
+  const nav = $("nav");
+  if (nav.children.length !== NAV.length) mount(nav, ...NAV.map(([hash]) => h("a", { href: hash })));
   const current = (location.hash || "#/").split("/")[1] || "";
-  const link = (hash, key, view) => h("a", { href: hash, "aria-current": current === view ? "page" : null }, t(key));
-  mount(
-    $("nav"),
-    link("#/", "nav.home", ""),
-    link("#/records", "nav.records", "records"),
-    link("#/settings", "nav.settings", "settings"),
-  );
+  NAV.forEach(([, key, view], i) => {
+    const link = nav.children[i];
+    if (link.textContent !== t(key)) link.textContent = t(key);
+    if (current === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  });
 }
 
 async function route() {

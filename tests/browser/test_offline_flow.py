@@ -56,6 +56,7 @@ def test_thirty_households_offline_then_exactly_once(browser, site):
     expect(page.get_by_test_id("today-persons")).to_have_text(str(persons))
 
     page.get_by_role("link", name="Data").click()
+    expect(page.get_by_role("heading", name="Semua data")).to_be_visible()
     expect(page.locator("[data-state=sent]")).to_have_count(30)
     screenshot(page, "records")
     assert not [line for line in browser.console if "Content Security Policy" in line]
