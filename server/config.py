@@ -56,6 +56,13 @@ class Config:
     SYNC_PULL_PAGE = _int("SYNC_PULL_PAGE", 500)
     MAX_CLOCK_SKEW_SECONDS = _int("MAX_CLOCK_SKEW_SECONDS", 1800)
 
+    # Monitoring: a phone is "silent" after this long without a sync, or this long with unsent records.
+    SILENT_AFTER_HOURS = _int("SILENT_AFTER_HOURS", 24)
+    SILENT_PENDING_HOURS = _int("SILENT_PENDING_HOURS", 6)
+    REVIEW_PAGE = _int("REVIEW_PAGE", 50)
+    # Bulk approve handles at most this many records per request (the PWA repeats until done).
+    REVIEW_BULK_MAX = _int("REVIEW_BULK_MAX", 500)
+
     # Response compression (flask-compress): JSON answers and the app shell shrink 3-10× on slow links.
     COMPRESS_MIMETYPES = [
         "application/json",

@@ -105,6 +105,36 @@ CATALOGUE = {
         "Wilayah ini di luar wilayah tugas Anda.",
     ),
     "area.not_found": (404, "Area not found.", "Wilayah tidak ditemukan."),
+    "tally.no_children": (
+        422,
+        "A desa has no child areas; group by petugas, day, kind of place or outcome instead.",
+        "Desa tidak memiliki wilayah di bawahnya; kelompokkan per petugas, hari, jenis tempat atau hasil.",
+    ),
+    "review.precondition_required": (
+        428,
+        "Reload the record before acting on it (If-Match header missing).",
+        "Muat ulang data sebelum memeriksanya (header If-Match tidak ada).",
+    ),
+    "review.stale": (
+        412,
+        "Someone else changed this record after you opened it. Reload it and decide again.",
+        "Data ini sudah diubah orang lain setelah Anda membukanya. Muat ulang lalu periksa kembali.",
+    ),
+    "review.comment_required": (
+        422,
+        "Write a comment so the petugas knows what to fix.",
+        "Tulis komentar agar petugas tahu apa yang harus diperbaiki.",
+    ),
+    "review.voided": (
+        409,
+        "This record was voided; it cannot be reviewed.",
+        "Data ini sudah dibatalkan; tidak dapat diperiksa.",
+    ),
+    "duplicate.not_duplicate": (
+        409,
+        "This household is no longer logged more than once.",
+        "Rumah tangga ini tidak lagi tercatat lebih dari sekali.",
+    ),
     "service.busy": (
         503,
         "The server is busy. Your data is safe; it will be sent again shortly.",
@@ -123,6 +153,7 @@ _BY_STATUS = {
     403: "auth.forbidden",
     404: "request.not_found",
     405: "request.method_not_allowed",
+    412: "review.stale",
     413: "request.too_large",
     415: "request.unsupported_media",
     422: "request.invalid",

@@ -19,8 +19,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Areas every test can use: Kabupaten Jember and Kabupaten Timor Tengah Utara.
 TEST_AREAS = ("35.09", "53.03")
 DATA_TABLES = (
-    "audit_events, review_events, record_conflicts, mutations, assists, outreaches, devices, "
-    "user_areas, users, login_throttle, targets"
+    "tally_cells, household_counts, audit_events, review_events, record_conflicts, mutations, assists, "
+    "outreaches, devices, user_areas, users, login_throttle, targets"
 )
 
 

@@ -52,12 +52,12 @@ export function parseRetryAfter(value, now = Date.now()) {
 /**
  * Send a request to the API and return its JSON body (null for 204).
  * @param {string} path
- * @param {{method?: string, body?: any, timeout?: number, fetchImpl?: typeof fetch}} [options]
+ * @param {{method?: string, body?: any, timeout?: number, fetchImpl?: typeof fetch, headers?: Record<string, string>}} [options]
  */
-export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS, fetchImpl } = {}) {
+export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS, fetchImpl, headers: extra } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
-  const headers = { Accept: "application/json", "X-Requested-With": "jemput-bola" };
+  const headers = { Accept: "application/json", "X-Requested-With": "jemput-bola", ...extra };
   let payload;
   if (body !== undefined) {
     const encoded = await encodeBody(body);

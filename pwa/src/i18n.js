@@ -200,6 +200,11 @@ export function setLanguage(next) {
   document.documentElement.lang = lang;
 }
 
+/** Add strings of a lazily loaded part of the app ({id: {...}, en: {...}}). */
+export function addStrings(more) {
+  for (const [l, strings] of Object.entries(more)) Object.assign(STRINGS[l], strings);
+}
+
 /**
  * Translate a key, filling {placeholders}.
  * @param {string} key

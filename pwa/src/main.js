@@ -93,6 +93,12 @@ async function startSession(session) {
   window.addEventListener("online", () => app.sync.syncNow());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && app.sync.syncNow());
   setInterval(() => document.visibilityState === "visible" && app.sync.syncNow(), 60_000);
+  if (STAFF_ROLES.has(session.role)) {
+    // Coordinators and supervisors get their screens; petugas never download them.
+    app.staff = await import("./views/staff/index.js");
+    app.nav = app.staff.STAFF_NAV;
+    document.body.classList.add("staff"); // wider pages on a desk screen
+  } else app.nav = NAV;
   await loadReference();
   if (!app.reference) await app.sync.syncNow().then(loadReference);
   protectStorage().then((s) => (app.storage = s));
@@ -150,6 +156,7 @@ async function login(username, password) {
     username: profile.username,
     displayName: profile.display_name,
     role: profile.role,
+    scope: (profile.areas || []).map((a) => a.code),
     deviceId,
   };
   await app.appDb.put("kv", session, "session");
@@ -181,13 +188,19 @@ const NAV = [
   ["#/records", "nav.records", "records"],
   ["#/settings", "nav.settings", "settings"],
 ];
+const STAFF_ROLES = new Set(["coordinator", "supervisor", "admin"]);
 
 /** Draw the menu once, then only update it in place: a tap must never land on a link being replaced. */
 function renderNav() {
   const nav = $("nav");
-  if (nav.children.length !== NAV.length) mount(nav, ...NAV.map(([hash]) => h("a", { href: hash })));
+  const items = app.nav || NAV;
+  const set = items.map(([hash]) => hash).join(" ");
+  if (nav.dataset.set !== set) {
+    mount(nav, ...items.map(([hash]) => h("a", { href: hash })));
+    nav.dataset.set = set;
+  }
   const current = (location.hash || "#/").split("/")[1] || "";
-  NAV.forEach(([, key, view], i) => {
+  items.forEach(([, key, view], i) => {
     const link = nav.children[i];
     if (link.textContent !== t(key)) link.textContent = t(key);
     if (current === view) link.setAttribute("aria-current", "page");
@@ -203,11 +216,12 @@ async function route() {
   // must never paint over a screen the petugas has just opened.
   const seq = (app.routeSeq = (app.routeSeq || 0) + 1);
   const el = document.createElement("div");
-  if (view === "outreach" && id === "new") await renderOutreachForm(el, app);
+  if (view === "settings") await renderSettings(el, app);
+  else if (app.staff) await app.staff.renderStaff(el, app, view, id);
+  else if (view === "outreach" && id === "new") await renderOutreachForm(el, app);
   else if (view === "outreach" && id) await renderOutreach(el, app, id);
   else if (view === "records" && id) await renderRecord(el, app, id);
   else if (view === "records") await renderRecords(el, app);
-  else if (view === "settings") await renderSettings(el, app);
   else await renderHome(el, app);
   if (seq !== app.routeSeq) return;
   $("view").replaceChildren(el);

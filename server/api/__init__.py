@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-RESOURCES = ("auth", "devices", "sync", "areas")
+RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review")
 
 
 def register(api):

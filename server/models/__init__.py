@@ -3,6 +3,7 @@
 from server.models.area import Area, Target
 from server.models.audit import AuditEvent
 from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
+from server.models.tally import HouseholdCount, TallyCell
 from server.models.user import Device, LoginThrottle, User, UserArea
 
 __all__ = [
@@ -10,12 +11,14 @@ __all__ = [
     "Assist",
     "AuditEvent",
     "Device",
+    "HouseholdCount",
     "LoginThrottle",
     "Mutation",
     "Outreach",
     "RecordConflict",
     "ReviewEvent",
     "SyncCounter",
+    "TallyCell",
     "Target",
     "User",
     "UserArea",

@@ -98,8 +98,8 @@ class Assist(_SyncedRecord, db.Model):
 
     outreach_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outreaches.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    desa_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
-    kecamatan_code: Mapped[str] = mapped_column(String(8), index=True)
+    desa_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    kecamatan_code: Mapped[str] = mapped_column(String(8))
     kk_number: Mapped[str] = mapped_column(String(16), index=True)
     head_name: Mapped[str] = mapped_column(String(100))
     members: Mapped[int] = mapped_column(SmallInteger)
@@ -119,6 +119,10 @@ class Assist(_SyncedRecord, db.Model):
         CheckConstraint(f"review_state IN {REVIEW_STATES!r}", name="review_state"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_assists_owner_seq", "owner_id", "change_seq"),
+        # The review list pages newest-change-first inside a desa, a kecamatan or a whole kabupaten.
+        Index("ix_assists_desa_seq", "desa_code", "change_seq"),
+        Index("ix_assists_kecamatan_seq", "kecamatan_code", "change_seq"),
+        Index("ix_assists_change_seq", "change_seq"),
     )
 
 

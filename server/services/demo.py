@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from server.extensions import db
 from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, User, UserArea
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
+from server.services import tally_cells
 from server.services.changes import stamp_changes
 from server.services.passwords import hash_password
 
@@ -82,7 +83,22 @@ def _targets(rng, kab_code, kecamatan, pct):
         kk = round(pop / rng.uniform(3.2, 4.1))
         total_pop, total_kk = total_pop + pop, total_kk + kk
         db.session.add(Target(area_code=kec.code, population=pop, households=kk, target_pct=pct, is_demo=True))
+        _split_target(rng, kec.code, pop, kk, pct)
     db.session.add(Target(area_code=kab_code, population=total_pop, households=total_kk, target_pct=pct, is_demo=True))
+
+
+def _split_target(rng, kec_code, pop, kk, pct):
+    """Share a kecamatan's population among its desa, so the desa ranking has targets too."""
+    desa = _children(kec_code)
+    weights = [rng.uniform(0.5, 1.5) for _ in desa]
+    left_pop, left_kk = pop, kk
+    for i, d in enumerate(desa):
+        last = i == len(desa) - 1
+        share = weights[i] / sum(weights[i:])
+        dpop = left_pop if last else round(left_pop * share)
+        dkk = left_kk if last else round(left_kk * share)
+        left_pop, left_kk = left_pop - dpop, left_kk - dkk
+        db.session.add(Target(area_code=d.code, population=dpop, households=dkk, target_pct=pct, is_demo=True))
 
 
 def _fieldwork(rng, petugas, coordinators, span, names):
@@ -137,7 +153,8 @@ def _fieldwork(rng, petugas, coordinators, span, names):
             )
             _review(rng, row, end, reviews, coordinators[kec])
             assists.append(row)
-    stamp_changes(outreaches + assists)
+    # Change numbers in the order the records would have arrived, as on a real server.
+    stamp_changes(sorted(outreaches + assists, key=lambda r: r["received_at"]))
     db.session.execute(insert(Outreach), outreaches)
     db.session.execute(insert(Assist), assists)
     if reviews:
@@ -153,6 +170,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
         for u, _, _ in petugas
     ]
     db.session.execute(insert(Device), devices)
+    tally_cells.rebuild()
     return {"outreaches": len(outreaches), "assists": len(assists), "devices": len(devices)}
 
 

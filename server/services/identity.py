@@ -79,3 +79,18 @@ def normalize_phone(value):
     if not info.valid:
         return None, pick(_TEXT["phone"])
     return info.e164, None
+
+
+def mask_kk(value):
+    """Return a KK/NIK number with its personal middle hidden: the region code and last four digits stay."""
+    if not value:
+        return value
+    return value[:6] + "•" * (len(value) - 10) + value[-4:] if len(value) > 10 else "•" * len(value)
+
+
+def mask_phone(value):
+    """Return a phone number with all but its country/operator prefix and last three digits hidden."""
+    if not value:
+        return value
+    keep = 5 if value.startswith("+") else 4
+    return value[:keep] + "•" * (len(value) - keep - 3) + value[-3:] if len(value) > keep + 3 else "•" * len(value)

@@ -7,14 +7,15 @@ the lock; what is inside the lock is a few prefetch queries and bulk writes.
 """
 
 from flask import current_app
-from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
+from sqlalchemy import func, select, update
 
 from server.errors import problem_message
 from server.extensions import db
 from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict
 from server.models.types import utcnow
-from server.services import scope
+from server.services import scope, tally_cells
 from server.services.audit import audit_rows
+from server.services.bulk import chunked_in, insert_rows
 from server.services.changes import lock_change_stream, stamp_changes
 from server.services.devices import require_usable_device, touch_device
 from server.services.mutations import clock_suspect, parse_item, public_errors, region_warnings
@@ -59,18 +60,18 @@ class _Batch:
         """Load in a handful of queries every row the batch may touch."""
         good = [i for i in items if not i.errors]
         mids = [i.mutation_id for i in good]
-        for m in _chunked_in(Mutation, Mutation.id, mids):
+        for m in chunked_in(Mutation, Mutation.id, mids):
             self.seen[m.id] = (m.payload_hash, m.status, m.version)
         outreach_ids = {i.record_id for i in good if i.entity == "outreach"}
         outreach_ids |= {i.data["outreach_id"] for i in good if i.entity == "assist" and i.op == "upsert"}
         assist_ids = {i.record_id for i in good if i.entity == "assist"}
-        for row in _chunked_in(Outreach, Outreach.id, outreach_ids):
+        for row in chunked_in(Outreach, Outreach.id, outreach_ids):
             self.records["outreach"][row.id] = row
-        for row in _chunked_in(Assist, Assist.id, assist_ids):
+        for row in chunked_in(Assist, Assist.id, assist_ids):
             self.records["assist"][row.id] = row
         desa = {i.data["desa_code"] for i in good if i.entity == "outreach" and i.op == "upsert"}
         in_scope = [c for c in desa if scope.area_in_scope(self.user, c)]
-        self.desa_ok = {a.code for a in _chunked_in(Area, Area.code, in_scope) if a.level == 4}
+        self.desa_ok = {a.code for a in chunked_in(Area, Area.code, in_scope) if a.level == 4}
 
     # --- deciding ------------------------------------------------------------------------------------------
     def decide(self, item):
@@ -257,7 +258,10 @@ class _Batch:
     # --- writing -------------------------------------------------------------------------------------------
     def write(self):
         """Write the planned rows in bulk, stamping each changed record with the next change_seq."""
-        with db.session.no_autoflush:
+        assist_ids = [r["id"] for r in self.inserts["assist"]]
+        assist_ids += [r.id for r in self.updated if isinstance(r, Assist)]
+        outreach_ids = [r.id for r in self.updated if isinstance(r, Outreach)]
+        with tally_cells.tracked(assist_ids, outreach_ids), db.session.no_autoflush:
             self._write_records()
         db.session.flush()
         for model, rows in ((Mutation, self.log), (RecordConflict, self.conflicts), (AuditEvent, self.audits)):
@@ -301,23 +305,3 @@ def _result(item, status, version, problem=None, errors=None, warnings=None):
 
 def _get(record, key):
     return record[key] if isinstance(record, dict) else getattr(record, key)
-
-
-def insert_rows(model, rows):
-    """Insert rows with one executemany (psycopg pipelines it: one round trip, statement prepared once)."""
-    if rows:
-        db.session.execute(insert(model.__table__), rows)
-
-
-def _chunked_in(model, column, values, size=500):
-    """Yield rows whose column is in values, in chunks that stay under every database's parameter limit."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield from db.session.scalars(select(model).where(in_values(column, values[start : start + size])))
-
-
-def in_values(column, values):
-    """Return `column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, so one cached statement."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("values", values, type_=ARRAY(column.type)))
-    return column.in_(values)

@@ -1,0 +1,35 @@
+/**
+ * Loading what the staff screens show. Figures (tallies: counts, no personal data) are kept in the user's
+ * IndexedDB so the last loaded ones stay readable offline, marked with their time; review lists are not kept.
+ */
+import { request } from "../../api.js";
+import { getMeta, setMeta } from "../../store.js";
+
+/** Build an API path with a query string, skipping empty values. */
+export function apiPath(path, params = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * Fetch figures; on a network failure fall back to the last copy.
+ * @returns {Promise<{data: any, at: number, offline: boolean}|null>} null when offline with no copy
+ */
+export async function figures(app, params) {
+  const path = apiPath("/api/v1/tallies", params);
+  const key = `figures:${path}`;
+  try {
+    const data = await request(path);
+    const entry = { data, at: Date.now() };
+    await setMeta(app.db, key, entry);
+    return { ...entry, offline: false };
+  } catch (error) {
+    if (error.kind === "http") throw error;
+    const kept = await getMeta(app.db, key);
+    return kept ? { ...kept, offline: true } : null;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The coordinator and supervisor part of the app, loaded only for those roles (petugas never download it).
+ */
+import { addStrings, t } from "../../i18n.js";
+import { h, mount } from "../dom.js";
+import { renderDuplicates } from "./duplicates.js";
+import { renderEnumerators } from "./enumerators.js";
+import { renderOverview } from "./overview.js";
+import { renderPlaces } from "./places.js";
+import { renderReport } from "./report.js";
+import { renderReviewList, renderReviewRecord } from "./review.js";
+import { STAFF_STRINGS } from "./strings.js";
+
+addStrings(STAFF_STRINGS);
+
+export const STAFF_NAV = [
+  ["#/", "nav.overview", ""],
+  ["#/petugas", "nav.enumerators", "petugas"],
+  ["#/review", "nav.review", "review"],
+  ["#/duplicates", "nav.duplicates", "duplicates"],
+  ["#/settings", "nav.settings", "settings"],
+];
+
+/** Render a staff screen (the overview for an unknown route); a failed load shows its message. */
+export async function renderStaff(el, app, view, id) {
+  app.staffState ||= {};
+  try {
+    await route(el, app, view, id);
+  } catch (error) {
+    mount(el, h("p", { class: "alert", role: "alert" }, error.message), h("a", { href: "#/" }, t("nav.overview")));
+  }
+}
+
+async function route(el, app, view, id) {
+  if (view === "area" && id) await renderOverview(el, app, id);
+  else if (view === "petugas") await renderEnumerators(el, app);
+  else if (view === "places") await renderPlaces(el, app, id || null);
+  else if (view === "report") await renderReport(el, app, id || null);
+  else if (view === "review" && id) await renderReviewRecord(el, app, id);
+  else if (view === "review") await renderReviewList(el, app);
+  else if (view === "duplicates") await renderDuplicates(el, app);
+  else await renderOverview(el, app, null);
+}

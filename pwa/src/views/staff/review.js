@@ -1,0 +1,285 @@
+/**
+ * Review: a filtered, paged list of assists (KK masked) and one record with approve / flag / reject.
+ * Decisions carry the record's ETag (If-Match), so two reviewers never overwrite each other silently.
+ */
+import { request } from "../../api.js";
+import { day, label, num, t, when } from "../../i18n.js";
+import { field, h, mount } from "../dom.js";
+import { apiPath, figures } from "./data.js";
+
+const DEFAULT_FILTERS = { state: "received" };
+
+function options(items, selected, blank) {
+  return [
+    h("option", { value: "", selected: !selected }, blank),
+    ...items.map(([value, text]) => h("option", { value, selected: String(selected) === String(value) }, text)),
+  ];
+}
+
+function refLabel(app, list, code) {
+  return label((app.reference?.[list] || []).find((x) => x.code === code)) || code;
+}
+
+function filterForm(app, filters, childRows, people, onApply) {
+  const ref = (list) => (app.reference?.[list] || []).map((x) => [x.code, label(x)]);
+  const states = [...ref("review_state"), ["voided", t("review.voided")]];
+  const control = {
+    area: h(
+      "select",
+      null,
+      options(
+        childRows.map((r) => [r.key, r.label]),
+        filters.area,
+        t("review.all"),
+      ),
+    ),
+    enumerator: h(
+      "select",
+      null,
+      options(
+        people.map((r) => [r.key, r.label]),
+        filters.enumerator,
+        t("review.all"),
+      ),
+    ),
+    from: h("input", { type: "date", value: filters.from || "" }),
+    to: h("input", { type: "date", value: filters.to || "" }),
+    outcome: h("select", null, options(ref("outcome"), filters.outcome, t("review.all"))),
+    state: h("select", null, options(states, filters.state, t("review.all"))),
+    duplicate: h("input", { type: "checkbox", checked: filters.duplicate === "true" }),
+  };
+  const form = h(
+    "form",
+    { class: "card filters" },
+    h(
+      "details",
+      { open: !app.staffState.filtersClosed },
+      h("summary", null, t("review.filters")),
+      h(
+        "div",
+        { class: "grid" },
+        field("f-area", t("review.desa"), control.area),
+        field("f-enum", t("review.enumerator"), control.enumerator),
+        field("f-from", t("review.from"), control.from),
+        field("f-to", t("review.to"), control.to),
+        field("f-outcome", t("review.outcome"), control.outcome),
+        field("f-state", t("review.state"), control.state),
+      ),
+      h("label", { class: "check" }, control.duplicate, h("span", null, t("review.duplicateOnly"))),
+      h("button", { type: "submit" }, t("review.apply")),
+    ),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const next = {};
+    for (const [key, el] of Object.entries(control)) {
+      const value = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value;
+      if (value) next[key] = value;
+    }
+    onApply(next);
+  });
+  return form;
+}
+
+function item(app, a) {
+  return h(
+    "li",
+    { "data-id": a.id, "data-state": a.review_state },
+    h(
+      "a",
+      { class: "row", href: `#/review/${a.id}` },
+      h("strong", null, a.head_name),
+      h("span", { class: "mono" }, a.kk_number),
+      h("span", null, `${a.place_name} · ${day(a.date)} · ${a.enumerator.name}`),
+      h("span", null, `${refLabel(app, "outcome", a.outcome)} · ${num(a.members)} ${t("col.persons")}`),
+      h(
+        "span",
+        { class: `badge review ${a.review_state}` },
+        a.voided ? t("review.voided") : refLabel(app, "review_state", a.review_state),
+      ),
+      a.duplicate ? h("span", { class: "badge dup" }, t("review.duplicate")) : null,
+    ),
+  );
+}
+
+/** Render the review list with its filters. */
+export async function renderReviewList(el, app) {
+  const filters = app.staffState.reviewFilters || DEFAULT_FILTERS;
+  const [children, people] = await Promise.all([
+    figures(app, { by: "child" }).catch(() => null),
+    figures(app, { by: "enumerator" }).catch(() => null),
+  ]);
+  const list = h("ul", { class: "list", "data-testid": "review-list" });
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, t("review.more"));
+  const bulk = h("button", { type: "button", class: "secondary", hidden: true });
+  const note = h("p", { class: "msg", role: "status", "aria-live": "polite" });
+  let cursor = null;
+  let asOf = null;
+  let armed = false;
+  async function load() {
+    const page = await request(apiPath("/api/v1/review/assists", { ...filters, cursor, as_of: asOf }));
+    asOf = page.as_of;
+    cursor = page.cursor;
+    list.append(...page.items.map((a) => item(app, a)));
+    more.hidden = !cursor;
+    const shown = list.children.length;
+    if (!shown) list.replaceChildren(h("li", { class: "notice" }, t("review.empty")));
+    bulk.hidden = !(filters.state === "received" && shown && page.items.length);
+    bulk.textContent = t("review.bulk", { n: num(shown) + (cursor ? "+" : "") });
+  }
+  more.addEventListener("click", () => load().catch((e) => (note.textContent = e.message)));
+  bulk.addEventListener("click", async () => {
+    if (!armed) {
+      armed = true;
+      note.textContent = t("review.bulkConfirm");
+      bulk.classList.add("danger");
+      return;
+    }
+    bulk.disabled = true;
+    try {
+      let result;
+      let approved = 0;
+      do {
+        result = await request("/api/v1/review/assists/bulk-approve", {
+          method: "POST",
+          body: { ...filters, as_of: asOf },
+        });
+        approved += result.approved;
+      } while (result.more);
+      app.toast(t("review.bulkDone", { n: num(approved) }));
+      if (result.changed_since) app.staffState.bulkNote = t("review.bulkChanged", { n: num(result.changed_since) });
+      app.rerender();
+    } catch (e) {
+      note.textContent = e.message;
+      bulk.disabled = false;
+    }
+  });
+  const form = filterForm(app, filters, children?.data.rows || [], people?.data.rows || [], (next) => {
+    app.staffState.reviewFilters = next;
+    app.rerender();
+  });
+  mount(
+    el,
+    h("h1", null, t("review.title")),
+    form,
+    app.staffState.bulkNote ? h("p", { class: "alert" }, app.staffState.bulkNote) : null,
+    note,
+    bulk,
+    list,
+    more,
+  );
+  app.staffState.bulkNote = null;
+  await load();
+}
+
+function row(key, value) {
+  return value === null || value === undefined || value === ""
+    ? null
+    : h("div", null, h("dt", null, t(key)), h("dd", null, value));
+}
+
+/** Render one record for a decision. */
+export async function renderReviewRecord(el, app, id, message) {
+  let a;
+  try {
+    a = await request(`/api/v1/review/assists/${id}`);
+  } catch (e) {
+    return mount(el, h("p", { class: "alert" }, e.message), h("a", { href: "#/review" }, t("review.back")));
+  }
+  const comment = h("textarea", { rows: 3, maxlength: 500 });
+  const note = h("p", { class: "msg", role: "status", "aria-live": "polite" }, message || "");
+  const act = (action) => async () => {
+    try {
+      const updated = await request(`/api/v1/review/assists/${id}/decision`, {
+        method: "POST",
+        body: { action, comment: comment.value.trim() || null },
+        headers: { "If-Match": a.etag },
+      });
+      app.toast(t("review.done", { state: refLabel(app, "review_state", updated.review_state) }));
+      await renderReviewRecord(el, app, id);
+    } catch (e) {
+      if (e.status === 412) return renderReviewRecord(el, app, id, t("review.stale"));
+      note.textContent = e.message;
+      note.className = "msg error";
+    }
+  };
+  const buttons = a.voided
+    ? null
+    : h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", onclick: act("approve") }, t("review.approve")),
+        h("button", { type: "button", class: "secondary", onclick: act("flag") }, t("review.flag")),
+        h("button", { type: "button", class: "danger", onclick: act("reject") }, t("review.reject")),
+      );
+  mount(
+    el,
+    h("p", null, h("a", { href: "#/review" }, t("review.back"))),
+    h("h1", null, a.head_name),
+    h(
+      "p",
+      null,
+      h(
+        "span",
+        { class: `badge review ${a.review_state}` },
+        a.voided ? t("review.voided") : refLabel(app, "review_state", a.review_state),
+      ),
+      a.duplicate ? h("span", { class: "badge dup" }, t("review.duplicate")) : null,
+    ),
+    a.review_comment ? h("p", { class: "alert", role: "note" }, a.review_comment) : null,
+    a.clock_suspect ? h("p", { class: "notice" }, t("review.clockSuspect")) : null,
+    h(
+      "dl",
+      { class: "card facts" },
+      row("review.kk", a.kk_number),
+      row("review.head", a.head_name),
+      row("review.members", num(a.members)),
+      row("review.outcome", refLabel(app, "outcome", a.outcome)),
+      row("review.reasons", (a.reasons || []).map((r) => refLabel(app, "reason", r)).join(", ")),
+      row("review.device", refLabel(app, "device_used", a.device_used)),
+      row("review.phone", a.phone),
+      row("review.notes", a.notes),
+      row("review.place", `${a.place_name} · ${a.desa_name || a.desa_code} · ${day(a.date)}`),
+      row("review.enumerator", a.enumerator.name),
+    ),
+    a.same_household.length
+      ? h(
+          "section",
+          { class: "card" },
+          h("h2", null, t("review.sameHousehold")),
+          h(
+            "ul",
+            { class: "list plain" },
+            a.same_household.map((s) =>
+              h("li", null, `${s.place_name} · ${day(s.date)} · ${s.enumerator.name} · ${s.head_name}`),
+            ),
+          ),
+        )
+      : null,
+    buttons ? [field("review-comment", t("review.comment"), comment, t("review.commentHint")), buttons, note] : null,
+    h(
+      "section",
+      null,
+      h("h2", null, t("review.history")),
+      h(
+        "ol",
+        { class: "list plain", "data-testid": "history" },
+        a.history.map((e) =>
+          h(
+            "li",
+            null,
+            `${when(Date.parse(e.at))} · ${e.actor}: ${refLabel(app, "review_state", e.to_state)} (v${e.version})${e.comment ? ` — ${e.comment}` : ""}`,
+          ),
+        ),
+      ),
+      h("h2", null, t("review.versions")),
+      h(
+        "ol",
+        { class: "list plain" },
+        a.versions.map((v) =>
+          h("li", null, t("review.version", { v: v.version, when: when(Date.parse(v.received_at)) })),
+        ),
+      ),
+    ),
+  );
+}

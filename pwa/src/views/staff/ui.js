@@ -1,0 +1,82 @@
+/**
+ * Pieces the staff screens share: the "figures as of" line, ranked tables, percentages.
+ */
+import { num, t, when } from "../../i18n.js";
+import { h } from "../dom.js";
+
+/** Percentage text, or a dash. */
+export function pct(value) {
+  return value === null || value === undefined ? "–" : `${value.toLocaleString(document.documentElement.lang)}%`;
+}
+
+/** The line telling when the figures were loaded, and that they are old when offline. */
+export function stamp(result) {
+  return h(
+    "p",
+    { class: result.offline ? "alert" : "sub", "data-testid": "as-of", role: result.offline ? "status" : null },
+    t(result.offline ? "staff.offline" : "staff.asOf", { when: when(result.at) }),
+  );
+}
+
+/** What to show when nothing could be loaded. */
+export function unavailable() {
+  return h("p", { class: "alert", role: "status" }, t("staff.unavailable"));
+}
+
+/**
+ * A table of ranked rows; the first and last ranks are marked so the top and bottom stand out.
+ * @param {Array<any>} rows
+ * @param {Array<[string, (row: any) => any, string?]>} columns [header key, cell, class]
+ */
+export function rankTable(rows, columns, { testId, markEnds = true } = {}) {
+  const ranks = rows.map((r) => r.rank).filter((r) => r !== null && r !== undefined);
+  const top = Math.min(...ranks);
+  const bottom = Math.max(...ranks);
+  const mark = (row) => {
+    if (!markEnds || rows.length < 2 || top === bottom) return null;
+    if (row.rank === top) return h("span", { class: "badge top" }, t("overview.top"));
+    if (row.rank === bottom) return h("span", { class: "badge bottom" }, t("overview.bottom"));
+    return null;
+  };
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "figures", "data-testid": testId },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          columns.map(([key, , cls]) => h("th", { scope: "col", class: cls }, t(key))),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        rows.map((row) =>
+          h(
+            "tr",
+            { "data-rank": row.rank, "data-key": row.key },
+            columns.map(([, cell, cls], i) =>
+              h(
+                i === 1 ? "th" : "td",
+                { class: cls, scope: i === 1 ? "row" : null },
+                i === 1 ? [cell(row), " ", mark(row)] : cell(row),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The usual figure columns after rank and name. */
+export const FIGURE_COLUMNS = [
+  ["col.households", (r) => num(r.households), "n"],
+  ["col.persons", (r) => num(r.persons), "n"],
+  ["col.success", (r) => pct(r.success_rate), "n"],
+];

@@ -1,0 +1,1 @@
+"""Review of assists by coordinators: list, decide, bulk approve, duplicates."""

@@ -1,0 +1,1 @@
+"""Progress figures against targets for coordinators and supervisors."""

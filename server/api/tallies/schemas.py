@@ -1,0 +1,68 @@
+"""Wire contract of /tallies."""
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+
+from server.api.areas.schemas import AREA_CODE, AreaSchema
+from server.api.schemas_base import StrictSchema, UTCDateTimeField
+from server.models.record import REVIEW_STATES
+
+STATES = (*REVIEW_STATES, "voided")
+
+
+class DateRangeMixin:
+    """from/to dates (inclusive), checked to be in order."""
+
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+
+    @validates_schema
+    def _check_range(self, data, **_kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ma.ValidationError("Must not be before from.", "to")
+
+
+class TallyArgsSchema(DateRangeMixin, StrictSchema):
+    """Which area, grouped by what, over which days and review state."""
+
+    area = fields.String(load_default=None, validate=AREA_CODE)
+    by = fields.String(
+        load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))
+    )
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    rank_by = fields.String(load_default=None, validate=validate.OneOf(("achievement", "persons", "households")))
+
+
+class TallyRowSchema(ma.Schema):
+    """Figures of one group (or of the whole area)."""
+
+    key = fields.String()
+    label = fields.String()
+    username = fields.String()
+    rank = fields.Integer(allow_none=True)
+    households = fields.Integer()
+    persons = fields.Integer()
+    successful = fields.Integer()
+    success_rate = fields.Float(allow_none=True)
+    excluded_households = fields.Integer()
+    excluded_persons = fields.Integer()
+    population = fields.Integer(allow_none=True)
+    target_pct = fields.Float(allow_none=True)
+    target_persons = fields.Integer(allow_none=True)
+    achievement_pct = fields.Float(allow_none=True)
+    participation_pct = fields.Float(allow_none=True)
+    cumulative_persons = fields.Integer()
+    last_sync_at = UTCDateTimeField(allow_none=True)
+    app_version = fields.String(allow_none=True)
+    pending_count = fields.Integer(allow_none=True)
+    silent = fields.String(allow_none=True)
+
+
+class TallySchema(ma.Schema):
+    """The answer of /tallies: the area's total and its rows."""
+
+    area = fields.Nested(AreaSchema)
+    by = fields.String()
+    as_of = UTCDateTimeField()
+    total = fields.Nested(TallyRowSchema)
+    rows = fields.List(fields.Nested(TallyRowSchema))

@@ -1,0 +1,40 @@
+"""Bulk SQL helpers shared by the writers: executemany inserts, chunked IN lookups, portable upserts."""
+
+from sqlalchemy import ARRAY, any_, bindparam, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from server.extensions import db
+
+
+def insert_rows(model, rows):
+    """Insert rows with one executemany (psycopg pipelines it: one round trip, statement prepared once)."""
+    if rows:
+        db.session.execute(insert(model.__table__), rows)
+
+
+def chunked_in(model, column, values, size=500):
+    """Yield rows whose column is in values, in chunks that stay under every database's parameter limit."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield from db.session.scalars(select(model).where(in_values(column, values[start : start + size])))
+
+
+def in_values(column, values, name="values"):
+    """Return `column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, so one cached statement."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(name, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def upsert_add(model, rows, key, columns):
+    """Insert rows, or add their `columns` onto the row already stored under `key` (one executemany)."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model.__table__)
+    table = model.__table__.c
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key), set_={c: table[c] + getattr(stmt.excluded, c) for c in columns}
+    )
+    db.session.execute(stmt, rows)

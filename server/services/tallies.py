@@ -1,0 +1,262 @@
+"""Progress figures for coordinators and supervisors, read from tally_cells (kept exact by tally_cells.py)."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from server.errors import Problem
+from server.extensions import db
+from server.models import Area, Device, TallyCell, Target, User, UserArea
+from server.models.record import OUTCOMES, PLACE_KINDS
+from server.models.types import utcnow
+from server.services import scope
+
+VIEW_ROLES = {"coordinator", "supervisor", "admin"}
+# The tally_cells column holding the code of an area's children, by the area's level.
+CHILD_COLUMN = {1: TallyCell.kabupaten_code, 2: TallyCell.kecamatan_code, 3: TallyCell.desa_code}
+AREA_COLUMN = {2: TallyCell.kabupaten_code, 3: TallyCell.kecamatan_code, 4: TallyCell.desa_code}
+
+
+def resolve_area(user, code):
+    """Return the area a coordinator/supervisor asks about (default: their own); outside their scope is 404."""
+    scope.require_role(user, VIEW_ROLES)
+    if code is None:
+        if len(user.area_codes) != 1:
+            raise Problem("request.invalid", {"area": ["Missing data for required field."]})
+        code = user.area_codes[0]
+    area = db.session.get(Area, code)
+    if area is None or not scope.area_in_scope(user, code):
+        raise Problem("area.not_found")
+    return area
+
+
+def cell_filter(area):
+    """Return the tally_cells condition selecting one area's cells."""
+    if area.level == 1:
+        return TallyCell.kabupaten_code.startswith(area.code + ".")
+    return AREA_COLUMN[area.level] == area.code
+
+
+def tallies(user, args):
+    """Return the total and the rows of one area grouped `by` a dimension, with targets and ranks."""
+    area = resolve_area(user, args.get("area"))
+    by = args["by"]
+    if by == "child" and area.level == 4:
+        raise Problem("tally.no_children")
+    group = {"enumerator": TallyCell.owner_id, "day": TallyCell.day, "place_kind": TallyCell.place_kind}
+    group["outcome"] = TallyCell.outcome
+    column = CHILD_COLUMN.get(area.level) if by == "child" else group[by]
+    sums = _sums(_conditions(area, args), column)
+    rows = _ROWS[by](area, sums, args)
+    total = _figures(_add(sums.values()))
+    _targets(total, _target_of([area.code]).get(area.code))
+    return {"area": area, "by": by, "as_of": utcnow(), "total": total, "rows": rows}
+
+
+def _conditions(area, args):
+    where = [cell_filter(area)]
+    if args.get("date_from"):
+        where.append(TallyCell.day >= args["date_from"])
+    if args.get("date_to"):
+        where.append(TallyCell.day <= args["date_to"])
+    state = args.get("state")
+    if state == "voided":
+        where.append(TallyCell.voided.is_(True))
+    elif state:
+        where.extend([TallyCell.review_state == state, TallyCell.voided.is_(False)])
+    return where
+
+
+def _sums(where, column):
+    """Return {group key: raw sums} with one small GROUP BY over the cells."""
+    c = TallyCell
+    query = (
+        select(column, c.outcome, c.review_state, c.voided, func.sum(c.households), func.sum(c.persons))
+        .where(*where)
+        .group_by(column, c.outcome, c.review_state, c.voided)
+    )
+    sums = defaultdict(lambda: defaultdict(int))
+    for key, outcome, state, voided, households, persons in db.session.execute(query):
+        s = sums[key]
+        if voided or state == "rejected":
+            # Not counted towards achievement; shown on their own.
+            s["excluded_households"] += households
+            s["excluded_persons"] += persons
+        else:
+            s["households"] += households
+            s["persons"] += persons
+            if outcome == "berhasil":
+                s["successful"] += households
+    return sums
+
+
+def _add(many):
+    total = defaultdict(int)
+    for s in many:
+        for k, v in s.items():
+            total[k] += v
+    return total
+
+
+def _figures(s, **extra):
+    households = s.get("households", 0)
+    return {
+        **extra,
+        "households": households,
+        "persons": s.get("persons", 0),
+        "successful": s.get("successful", 0),
+        "success_rate": round(100 * s.get("successful", 0) / households, 1) if households else None,
+        "excluded_households": s.get("excluded_households", 0),
+        "excluded_persons": s.get("excluded_persons", 0),
+    }
+
+
+def _target_of(codes):
+    return {t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_(codes)))}
+
+
+def _targets(row, target):
+    """Add population, target and achievement (persons against population × target %) to a row."""
+    if target is None:
+        row.update(population=None, target_pct=None, target_persons=None, achievement_pct=None, participation_pct=None)
+        return
+    target_persons = round(target.population * float(target.target_pct) / 100)
+    row.update(
+        population=target.population,
+        target_pct=float(target.target_pct),
+        target_persons=target_persons,
+        achievement_pct=round(100 * row["persons"] / target_persons, 1) if target_persons else None,
+        participation_pct=round(100 * row["persons"] / target.population, 2) if target.population else None,
+    )
+
+
+def _rank(rows, key):
+    """Give rows a competition rank (1, 2, 2, 4) by key, highest first; rows are returned in rank order."""
+    rows.sort(key=key, reverse=True)
+    previous, rank = None, 0
+    for i, row in enumerate(rows, start=1):
+        if key(row) != previous:
+            rank, previous = i, key(row)
+        row["rank"] = rank
+    return rows
+
+
+def _child_rows(area, sums, args):
+    children = db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)).all()
+    targets = _target_of([c.code for c in children])
+    rows = []
+    for child in children:
+        row = _figures(sums.get(child.code, {}), key=child.code, label=child.name)
+        _targets(row, targets.get(child.code))
+        rows.append(row)
+    return _rank(rows, _RANK_KEYS[args.get("rank_by") or "achievement"])
+
+
+def _enumerator_rows(area, sums, args):
+    people = {u.id: u for u in _enumerators_in(area)}
+    missing = [k for k in sums if k not in people]
+    if missing:
+        # Someone who worked here and was moved since still counts here.
+        people.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))})
+    devices = latest_devices(people)
+    rows = []
+    for uid, user in people.items():
+        row = _figures(sums.get(uid, {}), key=str(uid), label=user.display_name, username=user.username)
+        row.update(device_fields(devices.get(uid)))
+        rows.append(row)
+    return _rank(rows, _RANK_KEYS[args.get("rank_by") or "households"])
+
+
+def _day_rows(area, sums, args):
+    days = sorted(sums)
+    start = args.get("date_from") or (days[0] if days else None)
+    end = args.get("date_to") or (days[-1] if days else None)
+    rows, cumulative, day = [], 0, start
+    # Every day of the span, worked or not, so the chart's line has no gaps.
+    while day is not None and day <= end:
+        row = _figures(sums.get(day, {}), key=day.isoformat(), label=day.isoformat())
+        cumulative += row["persons"]
+        row.update(cumulative_persons=cumulative, rank=None)
+        rows.append(row)
+        day += timedelta(days=1)
+    return rows
+
+
+def _code_rows(codes):
+    def build(area, sums, args):
+        rows = [_figures(sums.get(code, {}), key=code, label=code) for code in codes]
+        return _rank(rows, _RANK_KEYS[args.get("rank_by") or "households"])
+
+    return build
+
+
+_RANK_KEYS = {
+    # Achievement against target; rows without a target rank below every row with one, by persons.
+    "achievement": lambda r: (r.get("achievement_pct") is not None, r.get("achievement_pct") or 0, r["persons"]),
+    "persons": lambda r: (r["persons"], r["households"]),
+    "households": lambda r: (r["households"], r["persons"]),
+}
+
+_ROWS = {
+    "child": _child_rows,
+    "enumerator": _enumerator_rows,
+    "day": _day_rows,
+    "place_kind": _code_rows(PLACE_KINDS),
+    "outcome": _code_rows(OUTCOMES),
+}
+
+
+def _enumerators_in(area):
+    """Return the petugas assigned to a desa inside the area (or to the area itself)."""
+    prefix = area.code + "."
+    query = (
+        select(User)
+        .join(UserArea, UserArea.user_id == User.id)
+        .where(User.role == "enumerator", or_(UserArea.area_code == area.code, UserArea.area_code.startswith(prefix)))
+        .distinct()
+        .order_by(User.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def latest_devices(users):
+    """Return {user id: the device that synced last} for the given users."""
+    if not users:
+        return {}
+    devices = db.session.scalars(select(Device).where(Device.user_id.in_(list(users))))
+    latest = {}
+    for d in devices:
+        best = latest.get(d.user_id)
+        if best is None or (d.last_sync_at or d.created_at) > (best.last_sync_at or best.created_at):
+            latest[d.user_id] = d
+    return latest
+
+
+def device_fields(device):
+    """Return what a coordinator sees of a petugas' phone, and whether it has gone silent."""
+    if device is None:
+        return {"last_sync_at": None, "app_version": None, "pending_count": None, "silent": "never_synced"}
+    return {
+        "last_sync_at": device.last_sync_at,
+        "app_version": device.app_version,
+        "pending_count": device.pending_count,
+        "silent": silence(device),
+    }
+
+
+def silence(device, now=None):
+    """Return why a phone counts as silent (None when it does not): no sync for long, or stale pending."""
+    now = now or utcnow()
+    cfg = current_app.config
+    if device.revoked_at is not None:
+        return None
+    if device.last_sync_at is None:
+        return "never_synced"
+    age = now - device.last_sync_at
+    if age > timedelta(hours=cfg["SILENT_AFTER_HOURS"]):
+        return "no_sync"
+    if device.pending_count and age > timedelta(hours=cfg["SILENT_PENDING_HOURS"]):
+        return "pending_stale"
+    return None

@@ -1,0 +1,187 @@
+"""Review: decisions reach the phone through pull, ETag/If-Match, duplicates, bulk approve, scope and roles."""
+
+import uuid
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import AuditEvent, HouseholdCount, ReviewEvent
+from tests.factories import assist_data, kk, mutation, push
+from tests.helpers_field import log_households, petugas_client, staff_client
+
+
+def _open(client, assist_id):
+    resp = client.get(f"/api/v1/review/assists/{assist_id}")
+    assert resp.status_code == 200, resp.get_json()
+    return resp
+
+
+def _decide(client, assist_id, etag, action, comment=None):
+    return client.post(
+        f"/api/v1/review/assists/{assist_id}/decision",
+        json={"action": action, "comment": comment},
+        headers={"If-Match": etag} if etag else {},
+    )
+
+
+def _pull_all(phone):
+    body = phone.get("/api/v1/sync/pull", query_string={"device_id": phone.device_id}).get_json()
+    return {a["id"]: a for a in body["assists"]}
+
+
+def test_flag_reaches_the_phone_and_the_corrected_version_comes_back(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    oid, (aid,) = log_households(phone, "35.09.19.1001", [kk(serial=7)])
+    assert _pull_all(phone) == {}  # its own records are not downloaded again
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    opened = _open(coord, aid)
+    detail = opened.get_json()
+    assert opened.headers["ETag"] == detail["etag"]
+    assert detail["kk_number"] == "350919••••••0007" and detail["review_state"] == "received"
+
+    flagged = _decide(coord, aid, detail["etag"], "flag", "Jumlah anggota tidak sesuai KK.")
+    assert flagged.status_code == 200 and flagged.get_json()["review_state"] == "flagged"
+    pulled = _pull_all(phone)[str(aid)]
+    assert (pulled["review_state"], pulled["review_comment"]) == ("flagged", "Jumlah anggota tidak sesuai KK.")
+    assert pulled["version"] == 1  # a review is not an edit: the phone's base version still holds
+
+    fixed = assist_data(oid, kk_number=kk(serial=7), members=6)
+    result = push(phone, [mutation("assist", fixed, aid, base_version=1)]).get_json()["results"][0]
+    assert (result["status"], result["version"]) == ("applied", 2)
+
+    again = _open(coord, aid).get_json()
+    assert (again["version"], again["members"], again["review_state"]) == (2, 6, "received")
+    assert [h["to_state"] for h in again["history"]] == ["flagged"]
+    assert [v["version"] for v in again["versions"]] == [1, 2]
+    approved = _decide(coord, aid, again["etag"], "approve")
+    assert approved.get_json()["review_state"] == "approved"
+    assert _pull_all(phone)[str(aid)]["review_state"] == "approved"
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(aid))).all()
+    assert {"review.viewed", "review.flag", "review.approve"} <= set(actions)
+
+
+def test_two_reviewers_never_overwrite_each_other(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    _, (aid,) = log_households(phone, "35.09.19.1001", [kk(serial=1)])
+    first = staff_client(app, "coordinator", ["35.09.19"])
+    second = staff_client(app, "supervisor", ["35.09"])
+    seen_by_first = _open(first, aid).get_json()["etag"]
+    seen_by_second = _open(second, aid).get_json()["etag"]
+    assert _decide(first, aid, seen_by_first, "reject", "KK palsu").status_code == 200
+    late = _decide(second, aid, seen_by_second, "approve")
+    body = late.get_json()
+    assert (late.status_code, body["problem"]) == (412, "review.stale")
+    assert late.headers["ETag"] != seen_by_second
+    assert _open(second, aid).get_json()["review_state"] == "rejected"
+    missing = _decide(second, aid, None, "approve")
+    assert (missing.status_code, missing.get_json()["problem"]) == (428, "review.precondition_required")
+    no_comment = _decide(first, aid, late.headers["ETag"], "flag")
+    assert (no_comment.status_code, no_comment.get_json()["problem"]) == (422, "review.comment_required")
+    assert db.session.scalar(select(ReviewEvent.to_state)) == "rejected"
+
+
+def test_an_edit_on_the_phone_makes_the_reviewers_etag_stale(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    oid, (aid,) = log_households(phone, "35.09.19.1001", [kk(serial=1)])
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    etag = _open(coord, aid).get_json()["etag"]
+    push(phone, [mutation("assist", assist_data(oid, kk_number=kk(serial=1), members=2), aid, base_version=1)])
+    assert _decide(coord, aid, etag, "approve").status_code == 412
+
+
+def test_duplicates_across_petugas_are_flagged_listed_and_resolved(app):
+    same = kk(region="350920", serial=55)
+    a = petugas_client(app, ["35.09.19.1001"])
+    b = petugas_client(app, ["35.09.20.1001"])
+    _, (first,) = log_households(a, "35.09.19.1001", [same])
+    _, (second, other) = log_households(b, "35.09.20.1001", [same, kk(serial=9)])
+    assert db.session.get(HouseholdCount, same).live == 2
+
+    coord = staff_client(app, "coordinator", ["35.09.20"])
+    listed = coord.get("/api/v1/review/assists", query_string={"duplicate": "true"}).get_json()["items"]
+    assert [i["id"] for i in listed] == [str(second)]
+    groups = coord.get("/api/v1/review/duplicates").get_json()["groups"]
+    assert len(groups) == 1 and groups[0]["count"] == 2 and groups[0]["kk_number"] == "350920••••••0055"
+    in_scope = {g["id"]: g["in_scope"] for g in groups[0]["assists"]}
+    assert in_scope == {str(first): False, str(second): True}
+    detail = _open(coord, second).get_json()
+    assert [s["id"] for s in detail["same_household"]] == [str(first)]
+
+    # The coordinator may not void a record outside the kecamatan; voiding their own resolves it.
+    assert coord.post(f"/api/v1/review/assists/{first}/void", json={"reason": "ganda"}).status_code == 404
+    voided = coord.post(
+        f"/api/v1/review/assists/{second}/void", json={"reason": "Tercatat ganda"}, headers={"If-Match": detail["etag"]}
+    )
+    assert voided.status_code == 200 and voided.get_json()["voided"] is True
+    assert db.session.get(HouseholdCount, same).live == 1
+    assert coord.get("/api/v1/review/duplicates").get_json()["groups"] == []
+    # The petugas' phone learns the record was voided, as a new version.
+    pulled = b.get("/api/v1/sync/pull", query_string={"device_id": b.device_id}).get_json()["assists"]
+    assert [(p["id"], p["voided"], p["version"]) for p in pulled] == [(str(second), True, 2)]
+    etag = _open(coord, other).get_json()["etag"]
+    not_dup = coord.post(f"/api/v1/review/assists/{other}/void", json={"reason": "ganda"}, headers={"If-Match": etag})
+    assert (not_dup.status_code, not_dup.get_json()["problem"]) == (409, "duplicate.not_duplicate")
+
+
+def test_bulk_approve_skips_what_changed_after_the_list_was_loaded(app, monkeypatch):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    oid, ids = log_households(phone, "35.09.19.1001", [kk(serial=i) for i in range(1, 6)])
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    page = coord.get("/api/v1/review/assists", query_string={"state": "received"}).get_json()
+    assert len(page["items"]) == 5
+    # After the coordinator loaded the list, the petugas corrects one record and a new one arrives.
+    push(phone, [mutation("assist", assist_data(oid, kk_number=kk(serial=1), members=1), ids[0], base_version=1)])
+    log_households(phone, "35.09.19.1001", [kk(serial=99)])
+    result = coord.post("/api/v1/review/assists/bulk-approve", json={"state": "received", "as_of": page["as_of"]})
+    assert result.get_json() == {"approved": 4, "more": False, "changed_since": 2}
+    states = coord.get("/api/v1/review/assists", query_string={"state": "received"}).get_json()["items"]
+    assert sorted(i["kk_number"][-4:] for i in states) == ["0001", "0099"]
+    bulk = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.bulk_approve")).one()
+    assert bulk.details["count"] == 4
+    assert coord.post("/api/v1/review/assists/bulk-approve", json={}).status_code == 422
+
+
+def test_review_list_pages_filters_and_masks(app):
+    a = petugas_client(app, ["35.09.19.1001"])
+    log_households(a, "35.09.19.1001", [kk(serial=i) for i in range(1, 8)], outcome="gagal", phone="081234567890")
+    log_households(a, "35.09.19.1001", [kk(serial=20)])
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    first = coord.get("/api/v1/review/assists", query_string={"limit": 3, "outcome": "gagal"}).get_json()
+    rest = coord.get(
+        "/api/v1/review/assists", query_string={"limit": 10, "outcome": "gagal", "cursor": first["cursor"]}
+    ).get_json()
+    ids = [i["id"] for i in first["items"] + rest["items"]]
+    assert len(ids) == 7 == len(set(ids)) and rest["cursor"] is None
+    assert all("•" in i["kk_number"] for i in first["items"])
+    assert _open(coord, ids[0]).get_json()["phone"] == "+6281••••••890"
+    assert coord.get("/api/v1/review/assists", query_string={"cursor": "!!"}).status_code == 422
+    desa = coord.get("/api/v1/review/assists", query_string={"desa": "35.09.19.1002"}).get_json()["items"]
+    assert desa == []
+
+
+def test_review_scope_and_role_matrix(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    _, (aid,) = log_households(phone, "35.09.19.1001", [kk(serial=1)])
+    other = staff_client(app, "coordinator", ["35.09.20"])
+    ttu = staff_client(app, "supervisor", ["53.03"])
+    endpoints = [
+        ("get", "/api/v1/review/assists", None),
+        ("get", f"/api/v1/review/assists/{aid}", None),
+        ("post", f"/api/v1/review/assists/{aid}/decision", {"action": "approve"}),
+        ("post", f"/api/v1/review/assists/{aid}/void", {"reason": "ganda"}),
+        ("post", "/api/v1/review/assists/bulk-approve", {"as_of": 0}),
+        ("get", "/api/v1/review/duplicates", None),
+    ]
+    for method, url, body in endpoints:
+        resp = getattr(phone, method)(url, json=body, headers={"If-Match": '"a1"'})
+        assert (resp.status_code, resp.get_json()["problem"]) == (403, "auth.forbidden"), url
+    for client in (other, ttu):
+        assert client.get(f"/api/v1/review/assists/{aid}").status_code == 404
+        assert _decide(client, aid, '"a1"', "approve").status_code == 404
+        assert client.get("/api/v1/review/assists", query_string={"area": "35.09.19"}).status_code == 404
+        assert all(i["id"] != str(aid) for i in client.get("/api/v1/review/assists").get_json()["items"])
+    assert other.get(f"/api/v1/review/assists/{uuid.uuid4()}").status_code == 404
+    assert other.get("/api/v1/review/assists/not-a-uuid").status_code == 404
+    assert _decide(other, aid, '"a1"', "approve").get_json()["problem"] == "record.not_found"
+    anonymous = app.test_client()
+    assert anonymous.get("/api/v1/review/assists").status_code == 401

@@ -1,0 +1,254 @@
+"""Tallies: figures equal an independent count of the records, on random data; scope and roles."""
+
+import random
+import uuid
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Assist, Outreach, TallyCell, UserArea
+from server.services import tally_cells
+from tests.factories import assist_data, kk, mutation, outreach_data, push
+from tests.helpers_field import petugas_client, staff_client
+
+DESA = ["35.09.19.1001", "35.09.19.1002", "35.09.20.1001", "35.09.20.1003"]
+TODAY = date.today()
+
+
+def _random_fieldwork(app, rng):
+    """Push random outreaches and assists from three petugas, then edit, move and void some of them."""
+    phones = [
+        petugas_client(app, DESA[:2]),
+        petugas_client(app, DESA[1:3]),
+        petugas_client(app, DESA[2:]),
+    ]
+    made = []  # (phone, entity, id, data, version)
+    for _ in range(12):
+        phone = rng.choice(phones)
+        desa = rng.choice(phone.user.area_codes)
+        oid = uuid.uuid4()
+        o = outreach_data(
+            desa_code=desa,
+            date=(TODAY - timedelta(days=rng.randrange(5))).isoformat(),
+            place_kind=rng.choice(["kantor_desa", "pkh_bansos", "sekolah"]),
+        )
+        muts = [mutation("outreach", o, oid)]
+        made.append([phone, "outreach", oid, o, 1])
+        for _ in range(rng.randrange(1, 9)):
+            a = assist_data(
+                oid,
+                kk_number=kk(serial=rng.randrange(1, 40)),  # repeats: duplicates across petugas
+                members=rng.randrange(1, 9),
+                outcome=rng.choice(["berhasil", "berhasil", "sebagian", "gagal", "ditunda"]),
+            )
+            aid = uuid.uuid4()
+            muts.append(mutation("assist", a, aid))
+            made.append([phone, "assist", aid, a, 1])
+        assert push(phone, muts).status_code == 200
+    # Edits: new outcomes and sizes, outreaches moved to another day, desa or kind, and voids.
+    for entry in rng.sample(made, 15):
+        phone, entity, rid, data, version = entry
+        if entity == "assist" and rng.random() < 0.3:
+            m = mutation("assist", {"reason": "salah input"}, rid, base_version=version, op="void")
+        elif entity == "assist":
+            data = {**data, "members": rng.randrange(1, 9), "outcome": rng.choice(["berhasil", "gagal"])}
+            m = mutation("assist", data, rid, base_version=version)
+        else:
+            data = {
+                **data,
+                "desa_code": rng.choice(phone.user.area_codes),
+                "date": (TODAY - timedelta(days=rng.randrange(5))).isoformat(),
+                "place_kind": rng.choice(["kantor_desa", "pasar"]),
+            }
+            m = mutation("outreach", data, rid, base_version=version)
+        result = push(phone, [m]).get_json()["results"][0]
+        if result["status"] == "applied":
+            entry[3], entry[4] = data, result["version"]
+    return phones
+
+
+def _review_some(app, rng):
+    """A coordinator of each kecamatan approves, flags and rejects some records."""
+    for kec in ("35.09.19", "35.09.20"):
+        coord = staff_client(app, "coordinator", [kec])
+        items = coord.get("/api/v1/review/assists", query_string={"limit": 200}).get_json()["items"]
+        for item in rng.sample(items, min(6, len(items))):
+            action = rng.choice(["approve", "flag", "reject"])
+            resp = coord.post(
+                f"/api/v1/review/assists/{item['id']}/decision",
+                json={"action": action, "comment": "cek lagi"},
+                headers={"If-Match": item["etag"]},
+            )
+            assert resp.status_code == 200, resp.get_json()
+
+
+def _independent(area, by, date_from=None, date_to=None, state=None):
+    """Count the records directly, the slow obvious way, grouped like the API."""
+    rows = db.session.execute(select(Assist, Outreach).join(Outreach, Outreach.id == Assist.outreach_id)).all()
+    level = area.count(".") + 1
+    groups = defaultdict(lambda: defaultdict(int))
+    for a, o in rows:
+        if not (a.desa_code == area or a.desa_code.startswith(area + ".")):
+            continue
+        if (date_from and o.date < date_from) or (date_to and o.date > date_to):
+            continue
+        if state == "voided" and not a.voided:
+            continue
+        if state and state != "voided" and (a.voided or a.review_state != state):
+            continue
+        key = {
+            "child": a.desa_code[: {2: 8, 3: 13}.get(level, 13)],
+            "enumerator": str(a.owner_id),
+            "day": o.date.isoformat(),
+            "place_kind": o.place_kind,
+            "outcome": a.outcome,
+        }[by]
+        g = groups[key]
+        if a.voided or a.review_state == "rejected":
+            g["excluded_households"] += 1
+            g["excluded_persons"] += a.members
+        else:
+            g["households"] += 1
+            g["persons"] += a.members
+            g["successful"] += a.outcome == "berhasil"
+    return groups
+
+
+FIELDS = ("households", "persons", "successful", "excluded_households", "excluded_persons")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tallies_equal_an_independent_count_on_random_data(app, seed):
+    rng = random.Random(seed)
+    _random_fieldwork(app, rng)
+    _review_some(app, rng)
+    supervisor = staff_client(app, "supervisor", ["35.09"])
+    coordinator = staff_client(app, "coordinator", ["35.09.19"])
+    cases = [(supervisor, "35.09", by, {}) for by in ("child", "enumerator", "day", "place_kind", "outcome")] + [
+        (coordinator, "35.09.19", "child", {}),
+        (coordinator, "35.09.19", "day", {"from": (TODAY - timedelta(days=2)).isoformat()}),
+        (coordinator, "35.09.19.1002", "enumerator", {"to": (TODAY - timedelta(days=1)).isoformat()}),
+        (supervisor, "35.09", "child", {"state": "approved"}),
+        (supervisor, "35.09", "outcome", {"state": "voided"}),
+        (supervisor, "35.09", "place_kind", {"state": "flagged"}),
+    ]
+    for client, area, by, extra in cases:
+        body = client.get("/api/v1/tallies", query_string={"area": area, "by": by, **extra})
+        assert body.status_code == 200, body.get_json()
+        body = body.get_json()
+        expected = _independent(
+            area,
+            by,
+            date.fromisoformat(extra["from"]) if "from" in extra else None,
+            date.fromisoformat(extra["to"]) if "to" in extra else None,
+            extra.get("state"),
+        )
+        got = {r["key"]: {f: r[f] for f in FIELDS} for r in body["rows"] if any(r[f] for f in FIELDS)}
+        want = {k: {f: v.get(f, 0) for f in FIELDS} for k, v in expected.items()}
+        assert got == want, (area, by, extra)
+        for f in FIELDS:
+            assert body["total"][f] == sum(v[f] for v in want.values())
+        if not extra:
+            assert body["total"]["households"] > 10 and body["total"]["excluded_households"] > 0
+    # The running totals equal a rebuild from scratch.
+    before = _cells()
+    tally_cells.rebuild()
+    assert _cells() == before
+
+
+def _cells():
+    rows = db.session.scalars(select(TallyCell)).all()
+    return {
+        (c.desa_code, c.owner_id, c.day, c.place_kind, c.outcome, c.review_state, c.voided): (c.households, c.persons)
+        for c in rows
+        if c.households or c.persons
+    }
+
+
+def test_child_rows_rank_by_achievement_with_targets(app):
+    from server.models import Target
+
+    db.session.add_all(
+        [
+            Target(area_code="35.09.19", population=100, households=30, target_pct=50),
+            Target(area_code="35.09.20", population=1000, households=300, target_pct=50),
+            Target(area_code="35.09", population=5000, households=1500, target_pct=50),
+        ]
+    )
+    db.session.commit()
+    a = petugas_client(app, ["35.09.19.1001"])
+    b = petugas_client(app, ["35.09.20.1001"])
+    log_households_n(a, "35.09.19.1001", 5, members=4)  # 20 of 50 target persons: 40 %
+    log_households_n(b, "35.09.20.1001", 10, members=5)  # 50 of 500: 10 %
+    sup = staff_client(app, "supervisor", ["35.09"])
+    body = sup.get("/api/v1/tallies").get_json()
+    assert body["area"]["code"] == "35.09"
+    first, second = body["rows"][0], body["rows"][1]
+    assert (first["key"], first["rank"], first["target_persons"], first["achievement_pct"]) == ("35.09.19", 1, 50, 40.0)
+    assert (second["key"], second["rank"], second["achievement_pct"]) == ("35.09.20", 2, 10.0)
+    assert body["rows"][-1]["households"] == 0  # every kecamatan is listed, idle ones at the bottom
+    assert body["total"]["persons"] == 70 and body["total"]["achievement_pct"] == 2.8
+    by_persons = sup.get("/api/v1/tallies", query_string={"rank_by": "persons"}).get_json()
+    assert by_persons["rows"][0]["key"] == "35.09.20"
+
+
+def log_households_n(phone, desa, n, **fields):
+    """Push one outreach with n households."""
+    from tests.helpers_field import log_households
+
+    return log_households(phone, desa, [kk(serial=i) for i in range(1, n + 1)], **fields)
+
+
+def test_enumerator_rows_show_the_phone_and_silent_phones(app):
+    a = petugas_client(app, ["35.09.19.1001"])
+    petugas_client(app, ["35.09.19.1002"])  # registered a phone, never synced
+    log_households_n(a, "35.09.19.1001", 3)
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    rows = coord.get("/api/v1/tallies", query_string={"by": "enumerator"}).get_json()["rows"]
+    by_user = {r["username"]: r for r in rows}
+    worked = by_user[a.user.username]
+    assert worked["households"] == 3 and worked["app_version"] == "0.1.0" and worked["silent"] is None
+    assert worked["pending_count"] == 4 and worked["last_sync_at"]
+    assert [r["silent"] for r in rows if r["username"] != a.user.username] == ["never_synced"]
+
+
+def test_silence_rules(app):
+    from server.models import Device
+    from server.models.types import utcnow
+    from server.services.tallies import silence
+
+    now = utcnow()
+    assert silence(Device(last_sync_at=now - timedelta(hours=25)), now) == "no_sync"
+    assert silence(Device(last_sync_at=now - timedelta(hours=7), pending_count=2), now) == "pending_stale"
+    assert silence(Device(last_sync_at=now - timedelta(hours=7), pending_count=0), now) is None
+    assert silence(Device(last_sync_at=None), now) == "never_synced"
+
+
+def test_scope_and_role_matrix(app):
+    petugas = petugas_client(app, ["35.09.19.1001"])
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    sup = staff_client(app, "supervisor", ["35.09"])
+    admin = staff_client(app, "admin", [])
+    assert petugas.get("/api/v1/tallies").get_json()["problem"] == "auth.forbidden"
+    for area, status in (("35.09.19", 200), ("35.09.19.1003", 200), ("35.09.20", 404), ("35.09", 404), ("53.03", 404)):
+        assert coord.get("/api/v1/tallies", query_string={"area": area, "by": "day"}).status_code == status, area
+    for area, status in (("35.09", 200), ("35.09.20", 200), ("53.03", 404), ("53", 404), ("99.99", 404)):
+        assert sup.get("/api/v1/tallies", query_string={"area": area}).status_code == status, area
+    assert admin.get("/api/v1/tallies", query_string={"area": "53"}).status_code == 200
+    assert admin.get("/api/v1/tallies").get_json()["errors"] == {"area": ["Wajib diisi."]}
+    desa = coord.get("/api/v1/tallies", query_string={"area": "35.09.19.1001"})
+    assert (desa.status_code, desa.get_json()["problem"]) == (422, "tally.no_children")
+    bad = coord.get("/api/v1/tallies", query_string={"by": "kk", "from": "2026-02-30", "x": 1})
+    assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"by", "from", "x"}
+    backwards = coord.get("/api/v1/tallies", query_string={"from": "2026-02-03", "to": "2026-02-01"})
+    assert backwards.get_json()["errors"] == {"to": ["Must not be before from."]}
+    # Taking the kecamatan away takes effect on the very next request.
+    db.session.execute(
+        UserArea.__table__.update().where(UserArea.user_id == coord.user.id).values(area_code="35.09.20")
+    )
+    db.session.commit()
+    assert coord.get("/api/v1/tallies", query_string={"area": "35.09.19"}).status_code == 404
+    assert coord.get("/api/v1/tallies").get_json()["area"]["code"] == "35.09.20"
