@@ -160,12 +160,11 @@ def test_tallies_equal_an_independent_count_on_random_data(app, seed):
 
 
 def _cells():
+    from server.models.tally import MEASURES, SUMMARY
+
     rows = db.session.scalars(select(TallyCell)).all()
-    return {
-        (c.desa_code, c.owner_id, c.day, c.place_kind, c.outcome, c.review_state, c.voided): (c.households, c.persons)
-        for c in rows
-        if c.households or c.persons
-    }
+    cells = {(c.desa_code, c.owner_id, c.day, c.place_kind): tuple(getattr(c, m) for m in (*SUMMARY, *MEASURES)) for c in rows}
+    return {key: values for key, values in cells.items() if any(values)}
 
 
 def test_child_rows_rank_by_achievement_with_targets(app):

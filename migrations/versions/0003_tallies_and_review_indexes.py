@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-21 18:09:35.671095
+Create Date: 2026-11-21 18:18:02.679066
 
 """
 from alembic import op
@@ -37,13 +37,53 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('place_kind', sa.String(length=20), nullable=False),
-    sa.Column('outcome', sa.String(length=10), nullable=False),
-    sa.Column('review_state', sa.String(length=10), nullable=False),
-    sa.Column('voided', sa.Boolean(), nullable=False),
-    sa.Column('households', sa.Integer(), nullable=False),
-    sa.Column('persons', sa.Integer(), nullable=False),
+    sa.Column('households', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('persons', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('successful', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('excluded_households', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('excluded_persons', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_berhasil_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_berhasil_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_berhasil_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_berhasil_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_berhasil_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_berhasil_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_berhasil_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_berhasil_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_berhasil_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_berhasil_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_sebagian_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_sebagian_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_sebagian_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_sebagian_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_sebagian_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_sebagian_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_sebagian_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_sebagian_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_sebagian_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_sebagian_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_gagal_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_gagal_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_gagal_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_gagal_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_gagal_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_gagal_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_gagal_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_gagal_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_gagal_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_gagal_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_ditunda_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_ditunda_received', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_ditunda_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_ditunda_approved', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_ditunda_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_ditunda_flagged', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_ditunda_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_ditunda_rejected', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('h_ditunda_voided', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('p_ditunda_voided', sa.Integer(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tally_cells')),
-    sa.UniqueConstraint('desa_code', 'owner_id', 'day', 'place_kind', 'outcome', 'review_state', 'voided', name='uq_tally_cells_key')
+    sa.UniqueConstraint('desa_code', 'owner_id', 'day', 'place_kind', name='uq_tally_cells_key')
     )
     with op.batch_alter_table('tally_cells', schema=None) as batch_op:
         batch_op.create_index('ix_tally_cells_kabupaten_day', ['kabupaten_code', 'day'], unique=False)
@@ -61,6 +101,7 @@ def upgrade():
     # Existing records get their totals now; from here on every writer keeps them.
     for statement in REBUILD_SQL:
         op.execute(statement)
+
 
 
 def downgrade():

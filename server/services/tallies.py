@@ -4,12 +4,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Device, TallyCell, Target, User, UserArea
 from server.models.record import OUTCOMES, PLACE_KINDS
+from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
 from server.services import scope
 
@@ -46,9 +47,19 @@ def tallies(user, args):
     if by == "child" and area.level == 4:
         raise Problem("tally.no_children")
     group = {"enumerator": TallyCell.owner_id, "day": TallyCell.day, "place_kind": TallyCell.place_kind}
-    group["outcome"] = TallyCell.outcome
-    column = CHILD_COLUMN.get(area.level) if by == "child" else group[by]
-    sums = _sums(_conditions(area, args), column)
+    column = CHILD_COLUMN.get(area.level) if by == "child" else group.get(by)
+    where = _conditions(area, args)
+    if args.get("state") or by == "outcome":
+        # Outcome and state are column families, not keys: sum the forty detail columns and pick.
+        statuses = [args["state"]] if args.get("state") else list(STATUSES)
+        raw = _raw_sums(where, column, MEASURES)
+        if by == "outcome":
+            total = _add(raw.values())
+            sums = {o: _pick(total, statuses, [o]) for o in OUTCOMES}
+        else:
+            sums = {key: _pick(values, statuses, OUTCOMES) for key, values in raw.items()}
+    else:
+        sums = _raw_sums(where, column, SUMMARY)
     rows = _ROWS[by](area, sums, args)
     total = _figures(_add(sums.values()))
     _targets(total, _target_of([area.code]).get(area.code))
@@ -61,35 +72,22 @@ def _conditions(area, args):
         where.append(TallyCell.day >= args["date_from"])
     if args.get("date_to"):
         where.append(TallyCell.day <= args["date_to"])
-    state = args.get("state")
-    if state == "voided":
-        where.append(TallyCell.voided.is_(True))
-    elif state:
-        where.extend([TallyCell.review_state == state, TallyCell.voided.is_(False)])
     return where
 
 
-def _sums(where, column):
-    """Return {group key: raw sums} with one small GROUP BY over the cells."""
-    c = TallyCell
-    query = (
-        select(column, c.outcome, c.review_state, c.voided, func.sum(c.households), func.sum(c.persons))
-        .where(*where)
-        .group_by(column, c.outcome, c.review_state, c.voided)
-    )
-    sums = defaultdict(lambda: defaultdict(int))
-    for key, outcome, state, voided, households, persons in db.session.execute(query):
-        s = sums[key]
-        if voided or state == "rejected":
-            # Not counted towards achievement; shown on their own.
-            s["excluded_households"] += households
-            s["excluded_persons"] += persons
-        else:
-            s["households"] += households
-            s["persons"] += persons
-            if outcome == "berhasil":
-                s["successful"] += households
-    return sums
+def _raw_sums(where, column, columns):
+    """Return {group key: {column: sum}} with one GROUP BY over the cells (one row when column is None)."""
+    sums = [func.sum(getattr(TallyCell, c)) for c in columns]
+    query = select(column if column is not None else literal(None), *sums).where(*where)
+    if column is not None:
+        query = query.group_by(column)
+    return {key: dict(zip(columns, values, strict=True)) for key, *values in db.session.execute(query) if any(values)}
+
+
+def _pick(values, statuses, outcomes):
+    """Return the summary figures of only some statuses and outcomes."""
+    chosen = {measure(kind, o, s): values.get(measure(kind, o, s)) for kind in "hp" for o in outcomes for s in statuses}
+    return summarize(chosen)
 
 
 def _add(many):

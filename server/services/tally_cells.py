@@ -5,28 +5,53 @@ add-the-difference steps below cannot interleave with another writer's, and the 
 with the records they describe.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from sqlalchemy import and_, delete, func, or_, select, text
 
 from server.extensions import db
 from server.models import Assist, HouseholdCount, Outreach, TallyCell
-from server.models.tally import CELL_KEY
+from server.models.record import OUTCOMES
+from server.models.tally import CELL_KEY, MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.services.bulk import in_values, upsert_add
 
-# Rebuild from scratch in SQL that SQLite and PostgreSQL both run (used by migration 0003 and `flask tallies`).
+
+def _rebuild_cells_sql():
+    # Built only from the fixed code lists of the models, never from input.
+    counted = "a.voided = false AND a.review_state <> 'rejected'"
+    sums = [
+        f"sum(CASE WHEN {counted} THEN 1 ELSE 0 END)",
+        f"sum(CASE WHEN {counted} THEN a.members ELSE 0 END)",
+        f"sum(CASE WHEN {counted} AND a.outcome = 'berhasil' THEN 1 ELSE 0 END)",
+        f"sum(CASE WHEN {counted} THEN 0 ELSE 1 END)",
+        f"sum(CASE WHEN {counted} THEN 0 ELSE a.members END)",
+    ]
+    for outcome in OUTCOMES:
+        for status in STATUSES:
+            if status == "voided":
+                when = f"a.outcome = '{outcome}' AND a.voided = true"
+            else:
+                when = f"a.outcome = '{outcome}' AND a.voided = false AND a.review_state = '{status}'"
+            sums.append(f"sum(CASE WHEN {when} THEN 1 ELSE 0 END)")
+            sums.append(f"sum(CASE WHEN {when} THEN a.members ELSE 0 END)")
+    return (
+        "INSERT INTO tally_cells (kabupaten_code, kecamatan_code, desa_code, owner_id, day, place_kind, "  # noqa: S608
+        f"{', '.join((*SUMMARY, *MEASURES))}) "
+        "SELECT substr(a.desa_code, 1, 5), substr(a.desa_code, 1, 8), a.desa_code, a.owner_id, o.date, "
+        f"o.place_kind, {', '.join(sums)} "
+        "FROM assists a JOIN outreaches o ON o.id = a.outreach_id "
+        "GROUP BY a.desa_code, a.owner_id, o.date, o.place_kind"
+    )
+
+
+# Rebuild from scratch in SQL that SQLite and PostgreSQL both run (migration 0003, bulk loads, repair).
 REBUILD_SQL = (
     "DELETE FROM tally_cells",
     "DELETE FROM household_counts",
-    """INSERT INTO tally_cells (kabupaten_code, kecamatan_code, desa_code, owner_id, day, place_kind, outcome,
-                                review_state, voided, households, persons)
-       SELECT substr(a.desa_code, 1, 5), substr(a.desa_code, 1, 8), a.desa_code, a.owner_id, o.date,
-              o.place_kind, a.outcome, a.review_state, a.voided, count(*), sum(a.members)
-       FROM assists a JOIN outreaches o ON o.id = a.outreach_id
-       GROUP BY a.desa_code, a.owner_id, o.date, o.place_kind, a.outcome, a.review_state, a.voided""",
-    """INSERT INTO household_counts (kk_number, live)
-       SELECT kk_number, count(*) FROM assists WHERE voided = false GROUP BY kk_number""",
+    _rebuild_cells_sql(),
+    "INSERT INTO household_counts (kk_number, live) "
+    "SELECT kk_number, count(*) FROM assists WHERE voided = false GROUP BY kk_number",
 )
 
 
@@ -51,37 +76,48 @@ def rebuild():
 
 
 def _capture(assist_ids, outreach_ids):
+    """Return ({cell key: {measure: value}}, {kk: live count}) of the given assists as stored now."""
     a, o = Assist, Outreach
     where = []
     if assist_ids:
         where.append(in_values(a.id, assist_ids, "assist_ids"))
     if outreach_ids:
         where.append(in_values(a.outreach_id, outreach_ids, "outreach_ids"))
-    key = (a.desa_code, a.owner_id, o.date, o.place_kind, a.outcome, a.review_state, a.voided)
-    cells = select(*key, func.count(), func.sum(a.members)).join(o, o.id == a.outreach_id).where(or_(*where))
+    split = (a.outcome, a.review_state, a.voided)
+    key = (a.desa_code, a.owner_id, o.date, o.place_kind)
+    cells = select(*key, *split, func.count(), func.sum(a.members)).join(o, o.id == a.outreach_id).where(or_(*where))
     kks = select(a.kk_number, func.count()).where(and_(or_(*where), a.voided.is_(False))).group_by(a.kk_number)
     # The caller's pending ORM edits are the "after" state: they must not be flushed into the "before" read.
     with db.session.no_autoflush:
-        households, persons = Counter(), Counter()
-        for *cell, count, members in db.session.execute(cells.group_by(*key)):
-            households[tuple(cell)] += count
-            persons[tuple(cell)] += int(members)
+        found = defaultdict(Counter)
+        for desa, owner, day, kind, outcome, state, voided, count, members in db.session.execute(
+            cells.group_by(*key, *split)
+        ):
+            status = "voided" if voided else state
+            found[(desa, owner, day, kind)][measure("h", outcome, status)] += count
+            found[(desa, owner, day, kind)][measure("p", outcome, status)] += int(members)
         live = Counter(dict(db.session.execute(kks).all()))
-    return households, persons, live
+    return found, live
 
 
 def _apply(before, after):
-    (h0, p0, k0), (h1, p1, k1) = before, after
+    (c0, k0), (c1, k1) = before, after
     cells = []
-    for cell in set(h0) | set(h1):
-        dh, dp = h1[cell] - h0[cell], p1[cell] - p0[cell]
-        if dh or dp:
-            values = dict(zip(CELL_KEY, cell, strict=True))
-            code = values["desa_code"]
+    for key in set(c0) | set(c1):
+        old, new = c0.get(key, Counter()), c1.get(key, Counter())
+        delta = {m: new[m] - old[m] for m in MEASURES}
+        delta.update(summarize(delta))
+        if any(delta.values()):
+            code = key[0]
             cells.append(
-                {**values, "kabupaten_code": code[:5], "kecamatan_code": code[:8], "households": dh, "persons": dp}
+                {
+                    **dict(zip(CELL_KEY, key, strict=True)),
+                    "kabupaten_code": code[:5],
+                    "kecamatan_code": code[:8],
+                    **delta,
+                }
             )
-    upsert_add(TallyCell, cells, CELL_KEY, ("households", "persons"))
+    upsert_add(TallyCell, cells, CELL_KEY, (*SUMMARY, *MEASURES))
     kks = [{"kk_number": kk, "live": k1[kk] - k0[kk]} for kk in set(k0) | set(k1) if k1[kk] != k0[kk]]
     upsert_add(HouseholdCount, kks, ("kk_number",), ("live",))
     gone = [kk["kk_number"] for kk in kks if kk["live"] < 0]

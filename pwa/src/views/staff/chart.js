@@ -33,7 +33,9 @@ export function dailyChart(rows, target) {
   const plotH = H - PAD.top - PAD.bottom;
   const maxBar = Math.max(1, ...rows.map((r) => r.households));
   const last = rows[rows.length - 1].cumulative_persons;
-  const maxLine = Math.max(1, last, target || 0);
+  // A target far above the figures would flatten the line to nothing: then it is named, not drawn.
+  const drawTarget = target && target <= 4 * Math.max(1, last);
+  const maxLine = Math.max(1, last, drawTarget ? target : 0);
   const step = plotW / rows.length;
   const y = (v, max) => PAD.top + plotH - (v / max) * plotH;
   svg.append(s("line", { x1: PAD.left, x2: W - PAD.right, y1: PAD.top + plotH, y2: PAD.top + plotH, class: "axis" }));
@@ -51,10 +53,18 @@ export function dailyChart(rows, target) {
   });
   const points = rows.map((r, i) => `${PAD.left + i * step + step / 2},${y(r.cumulative_persons, maxLine)}`);
   svg.append(s("polyline", { points: points.join(" "), class: "line" }));
-  if (target) {
+  if (drawTarget) {
     const ty = y(target, maxLine);
     svg.append(s("line", { x1: PAD.left, x2: W - PAD.right, y1: ty, y2: ty, class: "target" }));
     svg.append(s("text", { x: W - PAD.right + 4, y: ty + 4, class: "label" }, t("col.target")));
+  } else if (target) {
+    svg.append(
+      s(
+        "text",
+        { x: W - PAD.right, y: PAD.top, class: "label", "text-anchor": "end" },
+        `${t("col.target")} ${num(target)} ↑`,
+      ),
+    );
   }
   svg.append(s("text", { x: 4, y: PAD.top + 10, class: "label" }, num(maxBar)));
   svg.append(s("text", { x: W - PAD.right + 4, y: PAD.top + plotH, class: "label" }, num(last)));

@@ -18,7 +18,7 @@ export const STAFF_NAV = [
   ["#/petugas", "nav.enumerators", "petugas"],
   ["#/review", "nav.review", "review"],
   ["#/duplicates", "nav.duplicates", "duplicates"],
-  ["#/settings", "nav.settings", "settings"],
+  ["#/settings", "nav.more", "settings"],
 ];
 
 /** Render a staff screen (the overview for an unknown route); a failed load shows its message. */
