@@ -163,7 +163,10 @@ def _cells():
     from server.models.tally import MEASURES, SUMMARY
 
     rows = db.session.scalars(select(TallyCell)).all()
-    cells = {(c.desa_code, c.owner_id, c.day, c.place_kind): tuple(getattr(c, m) for m in (*SUMMARY, *MEASURES)) for c in rows}
+    cells = {
+        (c.desa_code, c.owner_id, c.day, c.place_kind): tuple(getattr(c, m) for m in (*SUMMARY, *MEASURES))
+        for c in rows
+    }
     return {key: values for key, values in cells.items() if any(values)}
 
 

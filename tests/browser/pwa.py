@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Assist, Mutation, Outreach
+from tests.browser.conftest import ROOT, screenshot
 from tests.factories import PASSWORD, kk
 
 
@@ -71,3 +72,27 @@ def server_persons(site):
     """Return the sum of members over the server's assists."""
     with site.app.app_context():
         return db.session.scalar(select(func.coalesce(func.sum(Assist.members), 0)))
+
+
+AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+TARGETS = "button, a.button, .chip span, #nav a, .row, input:not([type=radio]):not([type=checkbox]), select"
+
+
+def audit(page, name):
+    """Run axe-core on the page, check touch targets, and save a screenshot."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+             .filter(v => ['serious', 'critical'].includes(v.impact))
+             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))"""
+    )
+    assert violations == [], f"{name}: {violations}"
+    small = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+             .filter(el => el.offsetParent !== null)
+             .map(el => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height])
+             .filter(([, h]) => h < 48)""",
+        TARGETS,
+    )
+    assert small == [], f"{name}: touch targets under 48 px: {small}"
+    screenshot(page, f"screen-{name}")

@@ -3,31 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, Browser, screenshot
-from tests.browser.pwa import log_assist, sign_in, start_outreach
-
-AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-TARGETS = "button, a.button, .chip span, #nav a, .row, input:not([type=radio]):not([type=checkbox]), select"
-
-
-def audit(page, name):
-    """Run axe-core on the page, check touch targets, and save a screenshot."""
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
-             .filter(v => ['serious', 'critical'].includes(v.impact))
-             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))"""
-    )
-    assert violations == [], f"{name}: {violations}"
-    small = page.evaluate(
-        """(selector) => [...document.querySelectorAll(selector)]
-             .filter(el => el.offsetParent !== null)
-             .map(el => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height])
-             .filter(([, h]) => h < 48)""",
-        TARGETS,
-    )
-    assert small == [], f"{name}: touch targets under 48 px: {small}"
-    screenshot(page, f"screen-{name}")
+from tests.browser.conftest import Browser
+from tests.browser.pwa import audit, log_assist, sign_in, start_outreach
 
 
 @pytest.fixture

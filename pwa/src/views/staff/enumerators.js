@@ -55,7 +55,7 @@ export async function renderEnumerators(el, app) {
         ["col.version", (r) => r.app_version || "–"],
         ["col.pending", (r) => (r.pending_count === null ? "–" : num(r.pending_count)), "n"],
       ],
-      { testId: "enumerators", markEnds: false },
+      { testId: "enumerators", label: t("enum.title"), markEnds: false },
     ),
   );
 }

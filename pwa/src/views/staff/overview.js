@@ -110,7 +110,10 @@ export async function renderOverview(el, app, code) {
       "section",
       null,
       h("h2", null, t("overview.ranking", { level: t(`level.${area.level + 1}`) })),
-      rankTable(rows, childColumns(area.level < 3), { testId: "ranking" }),
+      rankTable(rows, childColumns(area.level < 3), {
+        testId: "ranking",
+        label: t("overview.ranking", { level: t(`level.${area.level + 1}`) }),
+      }),
     ),
     h(
       "p",

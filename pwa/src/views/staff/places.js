@@ -19,7 +19,7 @@ export async function renderPlaces(el, app, code) {
     rankTable(
       result.data.rows,
       [["col.rank", (r) => r.rank, "n"], ["col.kind", (r) => label(kinds.get(r.key)) || r.key], ...FIGURE_COLUMNS],
-      { testId: "places", markEnds: false },
+      { testId: "places", label: t("places.title"), markEnds: false },
     ),
   );
 }

@@ -76,7 +76,10 @@ export async function renderReport(el, app, code) {
       achievement(total),
       dailyChart(days.data.rows, total.target_persons),
       h("h2", null, t("overview.ranking", { level: t(`level.${area.level + 1}`) })),
-      rankTable(rows, childColumns(false), { testId: "report-ranking" }),
+      rankTable(rows, childColumns(false), {
+        testId: "report-ranking",
+        label: t("overview.ranking", { level: t(`level.${area.level + 1}`) }),
+      }),
       stamp(children),
       h("p", { class: "sub" }, t("report.generated", { when: when(Date.now()) })),
     ),

@@ -28,7 +28,7 @@ export function unavailable() {
  * @param {Array<any>} rows
  * @param {Array<[string, (row: any) => any, string?]>} columns [header key, cell, class]
  */
-export function rankTable(rows, columns, { testId, markEnds = true } = {}) {
+export function rankTable(rows, columns, { testId, markEnds = true, label } = {}) {
   const ranks = rows.map((r) => r.rank).filter((r) => r !== null && r !== undefined);
   const top = Math.min(...ranks);
   const bottom = Math.max(...ranks);
@@ -40,7 +40,8 @@ export function rankTable(rows, columns, { testId, markEnds = true } = {}) {
   };
   return h(
     "div",
-    { class: "table-wrap" },
+    // Focusable and named, so a keyboard or screen-reader user can scroll a wide table too.
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label },
     h(
       "table",
       { class: "figures", "data-testid": testId },
