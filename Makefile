@@ -60,6 +60,7 @@ test: setup lint
 ## bench: the speed benchmarks on PostgreSQL (see docs/benchmarks.md)
 bench: setup
 	$(PY) -m bench.push
+	$(PY) -m bench.tallies
 	$(PY) -m bench.pwa
 
 clean:

@@ -67,6 +67,11 @@ def _random_fieldwork(app, rng):
         result = push(phone, [m]).get_json()["results"][0]
         if result["status"] == "applied":
             entry[3], entry[4] = data, result["version"]
+    # One batch that moves an outreach to another day and adds a household to it at once.
+    phone, _, oid, data, version = next(e for e in made if e[1] == "outreach")
+    moved = {**data, "date": (TODAY - timedelta(days=6)).isoformat()}
+    batch = [mutation("outreach", moved, oid, base_version=version), mutation("assist", assist_data(oid, 77))]
+    assert [r["status"] for r in push(phone, batch).get_json()["results"]] == ["applied", "applied"]
     return phones
 
 

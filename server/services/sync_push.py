@@ -258,10 +258,17 @@ class _Batch:
     # --- writing -------------------------------------------------------------------------------------------
     def write(self):
         """Write the planned rows in bulk, stamping each changed record with the next change_seq."""
-        assist_ids = [r["id"] for r in self.inserts["assist"]]
-        assist_ids += [r.id for r in self.updated if isinstance(r, Assist)]
-        outreach_ids = [r.id for r in self.updated if isinstance(r, Outreach)]
-        with tally_cells.tracked(assist_ids, outreach_ids), db.session.no_autoflush:
+        # Assists of outreaches changed in this batch are read back; the other new ones are added as planned.
+        outreach_ids = {r.id for r in self.updated if isinstance(r, Outreach)}
+        assist_ids = [r.id for r in self.updated if isinstance(r, Assist)]
+        new_rows = []
+        for row in self.inserts["assist"]:
+            if row["outreach_id"] in outreach_ids:
+                assist_ids.append(row["id"])
+            else:
+                outreach = self.records["outreach"][row["outreach_id"]]
+                new_rows.append({**row, "day": _get(outreach, "date"), "place_kind": _get(outreach, "place_kind")})
+        with tally_cells.tracked(assist_ids, outreach_ids, new_rows), db.session.no_autoflush:
             self._write_records()
         db.session.flush()
         for model, rows in ((Mutation, self.log), (RecordConflict, self.conflicts), (AuditEvent, self.audits)):

@@ -56,17 +56,32 @@ REBUILD_SQL = (
 
 
 @contextmanager
-def tracked(assist_ids=(), outreach_ids=()):
-    """Around a write to these assists (or to assists of these outreaches), move their totals along."""
+def tracked(assist_ids=(), outreach_ids=(), new_rows=()):
+    """Around a write to these assists (or to assists of these outreaches), move their totals along.
+
+    new_rows are assists inserted by the write whose every tally field is known to the caller (dicts with
+    desa_code, owner_id, day, place_kind, outcome, review_state, voided, members, kk_number): they are added
+    without reading them back, which keeps the common case (a batch of new households) free of extra queries.
+    """
     assist_ids, outreach_ids = list(assist_ids), list(outreach_ids)
-    if not assist_ids and not outreach_ids:
-        yield
-        return
-    before = _capture(assist_ids, outreach_ids)
+    reads = bool(assist_ids or outreach_ids)
+    before = _capture(assist_ids, outreach_ids) if reads else _empty()
     yield
-    db.session.flush()
-    after = _capture(assist_ids, outreach_ids)
+    if reads:
+        db.session.flush()
+    after = _capture(assist_ids, outreach_ids) if reads else _empty()
+    cells, live = after
+    for row in new_rows:
+        status = "voided" if row["voided"] else row["review_state"]
+        key = (row["desa_code"], row["owner_id"], row["day"], row["place_kind"])
+        cells[key][measure("h", row["outcome"], status)] += 1
+        cells[key][measure("p", row["outcome"], status)] += row["members"]
+        live[row["kk_number"]] += 0 if row["voided"] else 1
     _apply(before, after)
+
+
+def _empty():
+    return defaultdict(Counter), Counter()
 
 
 def rebuild():
@@ -89,7 +104,7 @@ def _capture(assist_ids, outreach_ids):
     kks = select(a.kk_number, func.count()).where(and_(or_(*where), a.voided.is_(False))).group_by(a.kk_number)
     # The caller's pending ORM edits are the "after" state: they must not be flushed into the "before" read.
     with db.session.no_autoflush:
-        found = defaultdict(Counter)
+        found, _ = _empty()
         for desa, owner, day, kind, outcome, state, voided, count, members in db.session.execute(
             cells.group_by(*key, *split)
         ):
