@@ -62,6 +62,10 @@ class Config:
     REVIEW_PAGE = _int("REVIEW_PAGE", 50)
     # Bulk approve handles at most this many records per request (the PWA repeats until done).
     REVIEW_BULK_MAX = _int("REVIEW_BULK_MAX", 500)
+    # Roles that may export full KK numbers and phones (and then only when they ask for them).
+    EXPORT_UNMASK_ROLES = tuple(
+        r.strip() for r in os.environ.get("EXPORT_UNMASK_ROLES", "supervisor,admin").split(",") if r.strip()
+    )
 
     # Response compression (flask-compress): JSON answers and the app shell shrink 3-10× on slow links.
     COMPRESS_MIMETYPES = [

@@ -135,6 +135,11 @@ CATALOGUE = {
         "This household is no longer logged more than once.",
         "Rumah tangga ini tidak lagi tercatat lebih dari sekali.",
     ),
+    "export.unmask_forbidden": (
+        403,
+        "Your role may not export full KK numbers and phone numbers.",
+        "Peran Anda tidak boleh mengekspor nomor KK dan telepon lengkap.",
+    ),
     "service.busy": (
         503,
         "The server is busy. Your data is safe; it will be sent again shortly.",

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review")
+RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review", "exports")
 
 
 def register(api):

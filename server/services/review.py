@@ -48,14 +48,23 @@ def list_assists(user, args):
 
 def _filtered(area, args):
     """Return the select of (assist, outreach, petugas, live count) for the list filters."""
-    a = Assist
     query = (
-        select(a, Outreach, User, HouseholdCount.live)
-        .join(Outreach, Outreach.id == a.outreach_id)
-        .join(User, User.id == a.owner_id)
-        .outerjoin(HouseholdCount, HouseholdCount.kk_number == a.kk_number)
-        .where(_in_area(area))
+        select(Assist, Outreach, User, HouseholdCount.live)
+        .join(Outreach, Outreach.id == Assist.outreach_id)
+        .join(User, User.id == Assist.owner_id)
+        .outerjoin(HouseholdCount, HouseholdCount.kk_number == Assist.kk_number)
     )
+    query = filter_assists(query, area, args)
+    if args.get("duplicate") is not None:
+        duplicated = and_(HouseholdCount.live.is_not(None), HouseholdCount.live > 1)
+        query = query.where(duplicated if args["duplicate"] else ~duplicated)
+    return query
+
+
+def filter_assists(query, area, args):
+    """Add the shared filters (area, desa, petugas, dates, outcome, state) to a select joining Outreach."""
+    a = Assist
+    query = query.where(_in_area(area))
     if args.get("desa"):
         query = query.where(a.desa_code == args["desa"])
     if args.get("enumerator"):
@@ -73,9 +82,6 @@ def _filtered(area, args):
         query = query.where(a.voided.is_(False))
         if state:
             query = query.where(a.review_state == state)
-    if args.get("duplicate") is not None:
-        duplicated = and_(HouseholdCount.live.is_not(None), HouseholdCount.live > 1)
-        query = query.where(duplicated if args["duplicate"] else ~duplicated)
     return query
 
 

@@ -1,0 +1,1 @@
+"""Exports: assists, the follow-up list and tallies as CSV or XLSX."""

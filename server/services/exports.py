@@ -1,0 +1,290 @@
+"""Exports of assists, the follow-up list and tallies as CSV or XLSX, streamed in constant memory.
+
+Rows come from a server-side cursor a few thousand at a time and leave as soon as they are written, so memory
+does not grow with the number of rows. Every export is audited twice: when it starts (who, what, filters,
+masked or not) and when it ends (rows written, complete or cut off). Identity numbers are masked unless the
+caller asks for them and their role is allowed to (EXPORT_UNMASK_ROLES).
+"""
+
+import csv
+import io
+import os
+import tempfile
+
+import xlsxwriter
+from flask import current_app
+from sqlalchemy import case, select
+from sqlalchemy.orm import aliased
+
+from server.errors import Problem
+from server.extensions import db
+from server.models import Area, Assist, Outreach, User
+from server.services import scope
+from server.services.audit import record_event
+from server.services.identity import mask_kk, mask_phone
+from server.services.reference import LABELS
+from server.services.review import filter_assists
+from server.services.tallies import VIEW_ROLES, resolve_area, tallies
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CHUNK_ROWS = 2000
+# Follow-up: which outcome of a household wins when it was logged more than once (berhasil: no visit needed).
+OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
+
+ASSIST_COLUMNS = (
+    ("ID pendampingan", "id"),
+    ("Versi", "version"),
+    ("Tanggal kegiatan", "date"),
+    ("Kode kecamatan", "kecamatan_code"),
+    ("Kecamatan", "kecamatan_name"),
+    ("Kode desa", "desa_code"),
+    ("Desa/kelurahan", "desa_name"),
+    ("ID kegiatan", "outreach_id"),
+    ("Jenis titik kumpul", "place_kind"),
+    ("Nama tempat", "place_name"),
+    ("Nama pengguna petugas", "username"),
+    ("Petugas", "enumerator"),
+    ("Nomor KK", "kk_number"),
+    ("Kepala keluarga", "head_name"),
+    ("Anggota terdaftar", "members"),
+    ("Hasil", "outcome"),
+    ("Alasan dibantu", "reasons"),
+    ("Perangkat", "device_used"),
+    ("Telepon", "phone"),
+    ("Catatan", "notes"),
+    ("Status pemeriksaan", "review_state"),
+    ("Komentar pemeriksa", "review_comment"),
+    ("Dibatalkan", "voided"),
+    ("Alasan pembatalan", "void_reason"),
+    ("Waktu di HP (UTC)", "device_time"),
+    ("Diterima server (UTC)", "received_at"),
+    ("Terakhir diubah (UTC)", "updated_at"),
+)
+FOLLOW_UP_COLUMNS = (
+    ("Kode desa", "desa_code"),
+    ("Desa/kelurahan", "desa_name"),
+    ("Nomor KK", "kk_number"),
+    ("Kepala keluarga", "head_name"),
+    ("Hasil pendampingan", "outcome"),
+    ("Perlu dikunjungi", "visit"),
+    ("Tanggal kegiatan", "date"),
+    ("Nama tempat", "place_name"),
+    ("Petugas", "enumerator"),
+    ("Telepon", "phone"),
+    ("Kali dicatat", "times"),
+)
+TALLY_COLUMNS = (
+    ("Peringkat", "rank"),
+    ("Kode", "key"),
+    ("Nama", "label"),
+    ("Rumah tangga", "households"),
+    ("Jiwa", "persons"),
+    ("RT berhasil", "successful"),
+    ("Tingkat keberhasilan (%)", "success_rate"),
+    ("RT tidak dihitung (batal/ditolak)", "excluded_households"),
+    ("Jiwa tidak dihitung", "excluded_persons"),
+    ("Penduduk", "population"),
+    ("Target (%)", "target_pct"),
+    ("Target jiwa", "target_persons"),
+    ("Capaian (%)", "achievement_pct"),
+    ("Jiwa kumulatif", "cumulative_persons"),
+)
+
+
+def _label(kind, code):
+    return LABELS[kind].get(code, (code,))[0] if code else code
+
+
+def prepare(user, kind, fmt, args):
+    """Check the request, audit its start, and return (filename, rows iterator factory, header)."""
+    scope.require_role(user, VIEW_ROLES)
+    area = resolve_area(user, args.get("area"))
+    unmask = bool(args.get("unmask"))
+    if unmask and user.role not in current_app.config["EXPORT_UNMASK_ROLES"]:
+        raise Problem("export.unmask_forbidden")
+    filters = {k: str(v) for k, v in args.items() if v not in (None, False)}
+    record_event(f"export.{kind}", user, "area", area.code, format=fmt, masked=not unmask, filters=filters)
+    db.session.commit()
+    builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
+    columns = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}[kind]
+    filename = f"jemput-bola-{kind.replace('_', '-')}-{area.code}.{fmt}"
+    return filename, columns, lambda: builders[kind](user, area, args, unmask)
+
+
+def stream(actor_id, kind, fmt, columns, rows):
+    """Yield the file's bytes; audit how many rows went out, even when the client stops reading."""
+    count = 0
+    complete = False
+    writer = _csv_chunks if fmt == "csv" else _xlsx_chunks
+
+    def counted():
+        nonlocal count
+        for row in rows():
+            count += 1
+            yield row
+
+    try:
+        yield from writer(columns, counted())
+        complete = True
+    finally:
+        db.session.rollback()  # end the long read before writing the audit row
+        record_event(f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete)
+        db.session.commit()
+
+
+def _csv_chunks(columns, rows):
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    buffer.write("\ufeff")  # lets spreadsheet programs see UTF-8
+    out.writerow([title for title, _ in columns])
+    for n, row in enumerate(rows, start=1):
+        out.writerow(["" if row.get(key) is None else row[key] for _, key in columns])
+        if n % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _xlsx_chunks(columns, rows):
+    # constant_memory: each row is flushed to a temporary file as soon as the next one starts.
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+        sheet = book.add_worksheet("Data")
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, [title for title, _ in columns], bold)
+        for r, row in enumerate(rows, start=1):
+            sheet.write_row(r, 0, [_cell(row.get(key)) for _, key in columns])
+        book.close()
+        with open(path, "rb") as f:
+            while chunk := f.read(256 * 1024):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def _cell(value):
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+def _base_query(columns):
+    kec = aliased(Area)
+    desa = aliased(Area)
+    return (
+        select(*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name"))
+        .join(Outreach, Outreach.id == Assist.outreach_id)
+        .join(User, User.id == Assist.owner_id)
+        .join(desa, desa.code == Assist.desa_code)
+        .join(kec, kec.code == Assist.kecamatan_code)
+    )
+
+
+def _stream_rows(query):
+    return db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)).mappings()
+
+
+def _assist_rows(user, area, args, unmask):
+    a, o = Assist, Outreach
+    query = _base_query(
+        (
+            a.id,
+            a.version,
+            o.date,
+            a.kecamatan_code,
+            a.desa_code,
+            a.outreach_id,
+            o.place_kind,
+            o.place_name,
+            User.username,
+            User.display_name.label("enumerator"),
+            a.kk_number,
+            a.head_name,
+            a.members,
+            a.outcome,
+            a.reasons,
+            a.device_used,
+            a.phone,
+            a.notes,
+            a.review_state,
+            a.review_comment,
+            a.voided,
+            a.void_reason,
+            a.device_time,
+            a.received_at,
+            a.updated_at,
+        )
+    )
+    query = filter_assists(query, area, args).order_by(a.kecamatan_code, a.desa_code, o.date, a.id)
+    for row in _stream_rows(query):
+        out = dict(row)
+        out.update(
+            kk_number=out["kk_number"] if unmask else mask_kk(out["kk_number"]),
+            phone=out["phone"] if unmask else mask_phone(out["phone"]),
+            place_kind=_label("place_kind", out["place_kind"]),
+            outcome=_label("outcome", out["outcome"]),
+            review_state=_label("review_state", out["review_state"]),
+            device_used=_label("device_used", out["device_used"]),
+            reasons=", ".join(_label("reason", r) for r in out["reasons"] or []),
+            voided="Ya" if out["voided"] else "Tidak",
+            date=out["date"].isoformat(),
+        )
+        for key in ("device_time", "received_at", "updated_at"):
+            out[key] = out[key].isoformat() if out[key] else None
+        yield out
+
+
+def _follow_up_rows(user, area, args, unmask):
+    """One row per household and desa: its best outcome (berhasil wins), and whether it needs a visit."""
+    a, o = Assist, Outreach
+    rank = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
+    query = _base_query(
+        (
+            a.desa_code,
+            a.kk_number,
+            a.head_name,
+            a.outcome,
+            o.date,
+            o.place_name,
+            a.phone,
+            User.display_name.label("enumerator"),
+        )
+    )
+    # Voided and rejected records are not households helped; the state filter is not offered here.
+    query = filter_assists(query, area, {**args, "state": None}).where(a.review_state != "rejected")
+    query = query.order_by(a.desa_code, a.kk_number, rank, o.date.desc())
+    current, best, times = None, None, 0
+    for row in _stream_rows(query):
+        key = (row["desa_code"], row["kk_number"])
+        if key == current:
+            times += 1
+            continue
+        if current is not None:
+            yield _follow_up(best, times, unmask)
+        current, best, times = key, dict(row), 1
+    if current is not None:
+        yield _follow_up(best, times, unmask)
+
+
+def _follow_up(row, times, unmask):
+    return {
+        **row,
+        "kk_number": row["kk_number"] if unmask else mask_kk(row["kk_number"]),
+        "phone": row["phone"] if unmask else mask_phone(row["phone"]),
+        "outcome": _label("outcome", row["outcome"]),
+        "visit": "Tidak" if row["outcome"] == "berhasil" else "Ya",
+        "date": row["date"].isoformat(),
+        "times": times,
+    }
+
+
+def _tally_rows(user, area, args, unmask):
+    body = tallies(user, {**args, "area": area.code, "by": args.get("by") or "child"})
+    yield from body["rows"]
+    yield {"key": "", "label": "Jumlah", **{k: v for k, v in body["total"].items() if k != "rank"}}
