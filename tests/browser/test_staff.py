@@ -5,6 +5,7 @@ Every staff screen is checked with axe-core and saved as a screenshot at 360×64
 
 import shutil
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,12 +13,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Assist, ReviewEvent
+from server.models import Assist, AuditEvent, ReviewEvent
 from server.services.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import PWA_DIST, Browser, Site
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, sign_in, start_outreach
 from tests.conftest import make_app
-from tests.factories import make_user
+from tests.factories import kk, make_user
 from tests.live import Server
 
 SIZES = ((360, 640), (1280, 800))
@@ -114,6 +115,16 @@ def test_flag_correct_approve_round_trip(playwright_driver, demo_site, tmp_path)
         send_now(phone)
         phone.get_by_role("link", name="Data").click()
         expect(phone.locator("[data-state]", has_text="Kepala Keluarga 1")).to_contain_text("Disetujui")
+
+        # The office downloads the follow-up list: streamed, masked, and the download is audited.
+        desk.get_by_role("link", name="Periksa").click()
+        with desk.expect_download() as download:
+            desk.get_by_role("link", name="Daftar kunjungan tahap wawancara (CSV)").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "350919••••••0001" in text and kk(serial=1) not in text
+        with demo_site.app.app_context():
+            done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.follow_up_done")).one()
+            assert done.details["complete"] is True
 
         for hash_, name, ready in (
             ("#/petugas", "enumerators", "enumerators"),

@@ -5,7 +5,8 @@ import { num, t, today } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { dailyChart } from "./chart.js";
 import { figures } from "./data.js";
-import { FIGURE_COLUMNS, pct, rankTable, stamp, unavailable } from "./ui.js";
+import { apiPath } from "./data.js";
+import { FIGURE_COLUMNS, downloads, pct, rankTable, stamp, unavailable } from "./ui.js";
 
 function yesterday() {
   const d = new Date(`${today()}T00:00:00`);
@@ -121,5 +122,6 @@ export async function renderOverview(el, app, code) {
       h("a", { class: "button secondary", href: `#/places/${area.code}` }, t("overview.places")),
       h("a", { class: "button secondary", href: `#/report/${area.code}` }, t("overview.report")),
     ),
+    downloads([["export.tallies", (fmt) => apiPath(`/api/v1/exports/tallies.${fmt}`, { area: area.code })]]),
   );
 }

@@ -6,6 +6,7 @@ import { request } from "../../api.js";
 import { day, label, num, t, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath, figures } from "./data.js";
+import { downloads } from "./ui.js";
 
 const DEFAULT_FILTERS = { state: "received" };
 
@@ -158,6 +159,11 @@ export async function renderReviewList(el, app) {
     app.staffState.reviewFilters = next;
     app.rerender();
   });
+  const { duplicate, ...exportFilters } = filters;
+  const exported = downloads([
+    ["export.assists", (fmt) => apiPath(`/api/v1/exports/assists.${fmt}`, exportFilters)],
+    ["export.followUp", (fmt) => apiPath(`/api/v1/exports/follow-up.${fmt}`, { ...exportFilters, state: null })],
+  ]);
   mount(
     el,
     h("h1", null, t("review.title")),
@@ -167,6 +173,7 @@ export async function renderReviewList(el, app) {
     bulk,
     list,
     more,
+    exported,
   );
   app.staffState.bulkNote = null;
   await load();

@@ -81,3 +81,26 @@ export const FIGURE_COLUMNS = [
   ["col.persons", (r) => num(r.persons), "n"],
   ["col.success", (r) => pct(r.success_rate), "n"],
 ];
+
+/** Download links for an export in CSV and XLSX (plain links: the browser saves the streamed file). */
+export function downloads(kinds) {
+  return h(
+    "section",
+    { class: "card no-print", "data-testid": "downloads" },
+    h("h2", null, t("export.title")),
+    h("p", { class: "sub" }, t("export.note")),
+    h(
+      "ul",
+      { class: "list plain" },
+      kinds.flatMap(([key, href]) =>
+        ["csv", "xlsx"].map((fmt) =>
+          h(
+            "li",
+            null,
+            h("a", { class: "button secondary", href: href(fmt), download: "" }, t(key, { fmt: fmt.toUpperCase() })),
+          ),
+        ),
+      ),
+    ),
+  );
+}
