@@ -61,6 +61,7 @@ test: setup lint
 bench: setup
 	$(PY) -m bench.push
 	$(PY) -m bench.tallies
+	$(PY) -m bench.exports
 	$(PY) -m bench.pwa
 
 clean:

@@ -1,0 +1,137 @@
+"""Benchmark: streamed exports from PostgreSQL, rows/s and the server process's peak memory.
+
+CSV of 1,000,000 assists and XLSX of 200,000 through `GET /api/v1/exports/assists.*` on gunicorn (1 worker, so
+its peak RSS is the export's), against `COPY (SELECT …) TO STDOUT` of the same rows as the reference.
+Prints `bench: NAME VALUE UNIT` lines.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+import sqlalchemy as sa
+
+from bench.tallies import PASSWORD, generate
+from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
+from tests.live import Server
+
+COPY_SQL = """COPY (
+    SELECT a.id, a.version, o.date, a.kecamatan_code, k.name, a.desa_code, d.name, a.outreach_id, o.place_kind,
+           o.place_name, u.username, u.display_name, a.kk_number, a.head_name, a.members, a.outcome, a.reasons,
+           a.device_used, a.phone, a.notes, a.review_state, a.review_comment, a.voided, a.void_reason,
+           a.device_time, a.received_at, a.updated_at
+    FROM assists a JOIN outreaches o ON o.id = a.outreach_id JOIN users u ON u.id = a.owner_id
+    JOIN areas d ON d.code = a.desa_code JOIN areas k ON k.code = a.kecamatan_code
+    WHERE a.kecamatan_code LIKE '35.09.%' {extra}
+    ORDER BY a.kecamatan_code, a.desa_code, o.date, a.id {limit}
+) TO STDOUT WITH (FORMAT csv, HEADER)"""
+
+
+def main():
+    """Generate the data, then time the exports and COPY."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assists", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-days", type=int, default=12, help="days exported as XLSX (~200,000 rows)")
+    args = parser.parse_args()
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
+    url = create_pg_database("jb_bench_exports")
+    try:
+        prepare_database(url, areas=("35.09",))
+        counts = generate(url, args.assists, 60)
+        print(f"Generated {counts['assists']:,} assists")
+        xlsx_from = _day_from(url, args.xlsx_days)
+        results = _exports(url, xlsx_from)
+        results["copy_csv"] = _copy(url, "", "")
+        results["copy_xlsx_rows"] = _copy(url, f"AND o.date >= '{xlsx_from}'", "")
+    finally:
+        drop_pg_database(url)
+    _report(results)
+
+
+def _day_from(url, days):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        first = conn.execute(sa.text("SELECT max(date) - :d + 1 FROM outreaches"), {"d": days}).scalar()
+    engine.dispose()
+    return first
+
+
+def _peak_rss_kb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _exports(url, xlsx_from):
+    server = Server(url, workers=1)
+    try:
+        (worker,) = server.worker_pids()
+        http = requests.Session()
+        http.headers["X-Requested-With"] = "jemput-bola"
+        resp = http.post(f"{server.url}/api/v1/auth/login", json={"username": "sup.bench", "password": PASSWORD})
+        assert resp.status_code == 200, resp.text
+        idle_kb = _peak_rss_kb(worker)
+        out = {"idle_rss_mb": idle_kb / 1024}
+        for name, path in (
+            ("csv", "/api/v1/exports/assists.csv"),
+            ("xlsx", f"/api/v1/exports/assists.xlsx?from={xlsx_from}"),
+        ):
+            started = time.perf_counter()
+            size = 0
+            with http.get(f"{server.url}{path}", stream=True, timeout=600) as r:
+                assert r.status_code == 200, r.text[:300]
+                for chunk in r.iter_content(1 << 16):
+                    size += len(chunk)
+            seconds = time.perf_counter() - started
+            rows = http.get(f"{server.url}/api/v1/tallies?by=child" + (f"&from={xlsx_from}" if name == "xlsx" else ""))
+            total = rows.json()["total"]
+            count = total["households"] + total["excluded_households"]
+            out[name] = {"rows": count, "seconds": seconds, "bytes": size, "peak_rss_mb": _peak_rss_kb(worker) / 1024}
+        return out
+    finally:
+        server.stop()
+
+
+def _copy(url, extra, limit):
+    dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(False)
+    started = time.perf_counter()
+    size = 0
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur, cur.copy(COPY_SQL.format(extra=extra, limit=limit)) as c:
+        for block in c:
+            size += len(block)
+    return {"seconds": time.perf_counter() - started, "bytes": size}
+
+
+def _report(r):
+    csv_rate = r["csv"]["rows"] / r["csv"]["seconds"]
+    xlsx_rate = r["xlsx"]["rows"] / r["xlsx"]["seconds"]
+    copy_rate = r["csv"]["rows"] / r["copy_csv"]["seconds"]
+    copy_xlsx_rate = r["xlsx"]["rows"] / r["copy_xlsx_rows"]["seconds"]
+    print(f"\nWorker RSS before the exports: {r['idle_rss_mb']:.0f} MB")
+    print(
+        f"CSV  {r['csv']['rows']:,} rows, {r['csv']['bytes'] / 1e6:.0f} MB in {r['csv']['seconds']:.1f} s: "
+        f"{csv_rate:,.0f} rows/s, worker peak RSS {r['csv']['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"XLSX {r['xlsx']['rows']:,} rows, {r['xlsx']['bytes'] / 1e6:.0f} MB in {r['xlsx']['seconds']:.1f} s: "
+        f"{xlsx_rate:,.0f} rows/s, worker peak RSS {r['xlsx']['peak_rss_mb']:.0f} MB"
+    )
+    print(f"COPY of the same rows: {copy_rate:,.0f} rows/s (CSV set), {copy_xlsx_rate:,.0f} rows/s (XLSX set)")
+    print(f"Ratio export / COPY: CSV {csv_rate / copy_rate:.2f}, XLSX {xlsx_rate / copy_xlsx_rate:.2f}\n")
+    print(f"bench: export_csv_rows {r['csv']['rows']} rows")
+    print(f"bench: export_csv_rows_per_s {csv_rate:.0f} 1/s")
+    print(f"bench: export_csv_peak_rss_mb {r['csv']['peak_rss_mb']:.0f} MB")
+    print(f"bench: export_xlsx_rows {r['xlsx']['rows']} rows")
+    print(f"bench: export_xlsx_rows_per_s {xlsx_rate:.0f} 1/s")
+    print(f"bench: export_xlsx_peak_rss_mb {r['xlsx']['peak_rss_mb']:.0f} MB")
+    print(f"bench: copy_rows_per_s {copy_rate:.0f} 1/s")
+    print(f"bench: export_csv_to_copy_ratio {csv_rate / copy_rate:.3f} ratio")
+    print(f"bench: export_xlsx_to_copy_ratio {xlsx_rate / copy_xlsx_rate:.3f} ratio")
+
+
+if __name__ == "__main__":
+    main()
