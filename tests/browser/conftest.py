@@ -44,21 +44,32 @@ def playwright_driver():
         yield driver
 
 
-@pytest.fixture
-def site(tmp_path, sqlite_template):
-    """A SQLite database with a petugas of two Kaliwates desa, served by gunicorn with the built PWA."""
+@contextlib.contextmanager
+def serve_site(tmp_path, sqlite_template, areas, prepare=None):
+    """Serve a copy of the test database, after `prepare(app)`, with a petugas of `areas`; yield the Site."""
     path = tmp_path / "browser.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
     app = make_app(url)
     with app.app_context():
-        made = make_user(role="enumerator", areas=["35.09.19.1001", "35.09.19.1002"], display_name="Sri Wahyuni")
+        if prepare:
+            prepare(app)
+        made = make_user(role="enumerator", areas=areas, display_name="Sri Wahyuni")
         user = SimpleNamespace(id=made.id, username=made.username, password=made.password)
     pwa_dir = tmp_path / "pwa"
     shutil.copytree(PWA_DIST, pwa_dir)
     server = Server(url, env={"PWA_DIR": str(pwa_dir)})
-    yield Site(server, url, user, pwa_dir, app)
-    server.stop()
+    try:
+        yield Site(server, url, user, pwa_dir, app)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def site(tmp_path, sqlite_template):
+    """A SQLite database with a petugas of two Kaliwates desa, served by gunicorn with the built PWA."""
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001", "35.09.19.1002"]) as served:
+        yield served
 
 
 class Site:

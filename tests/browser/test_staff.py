@@ -3,10 +3,8 @@
 Every staff screen is checked with axe-core and saved as a screenshot at 360×640 and at 1280×800.
 """
 
-import shutil
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +13,9 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Assist, AuditEvent, ReviewEvent
 from server.services.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import PWA_DIST, Browser, Site
+from tests.browser.conftest import Browser, serve_site
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, sign_in, start_outreach
-from tests.conftest import make_app
-from tests.factories import kk, make_user
-from tests.live import Server
+from tests.factories import kk
 
 SIZES = ((360, 640), (1280, 800))
 
@@ -27,19 +23,12 @@ SIZES = ((360, 640), (1280, 800))
 @pytest.fixture
 def demo_site(tmp_path, sqlite_template):
     """The demo (a small one) plus a fresh petugas of Mangli, Kaliwates, on gunicorn with the built PWA."""
-    path = tmp_path / "staff.db"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    app = make_app(url)
-    with app.app_context():
+
+    def small_demo(app):
         seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
-        made = make_user(role="enumerator", areas=["35.09.19.1001"], display_name="Sri Wahyuni")
-        user = SimpleNamespace(id=made.id, username=made.username, password=made.password)
-    pwa_dir = tmp_path / "pwa"
-    shutil.copytree(PWA_DIST, pwa_dir)
-    server = Server(url, env={"PWA_DIR": str(pwa_dir)})
-    yield Site(server, url, user, pwa_dir, app)
-    server.stop()
+
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
+        yield served
 
 
 def staff_sign_in(page, site, username, heading):
