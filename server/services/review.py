@@ -4,9 +4,6 @@ Every review action is a server-side write to a phone-visible record: it takes t
 change_seq and changed_by_device = NULL, so the petugas' phone receives it on its next pull.
 """
 
-import base64
-import binascii
-
 from flask import current_app
 from sqlalchemy import and_, func, select
 
@@ -18,6 +15,7 @@ from server.services import scope, tally_cells
 from server.services.audit import record_event
 from server.services.changes import lock_change_stream, stamp_changes
 from server.services.identity import mask_kk, mask_phone
+from server.services.sync_pull import decode_cursor, encode_cursor
 from server.services.tallies import VIEW_ROLES, resolve_area
 
 ACTIONS = {"approve": "approved", "flag": "flagged", "reject": "rejected"}
@@ -34,14 +32,14 @@ def list_assists(user, args):
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     query = _filtered(area, args)
     if args.get("cursor"):
-        query = query.where(Assist.change_seq < _decode(args["cursor"]))
+        query = query.where(Assist.change_seq < decode_cursor(args["cursor"], "r"))
     rows = db.session.execute(query.order_by(Assist.change_seq.desc()).limit(limit + 1)).all()
     page = rows[:limit]
     as_of = db.session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
     return {
         "area": area,
         "as_of": args.get("as_of") or as_of,
-        "cursor": _encode(page[-1][0].change_seq) if len(rows) > limit else None,
+        "cursor": encode_cursor(page[-1][0].change_seq, "r") if len(rows) > limit else None,
         "items": [_summary(*row) for row in page],
     }
 
@@ -311,17 +309,3 @@ def list_duplicates(user, args):
         items = [{**_summary(*row), "in_scope": scope.area_in_scope(user, row[0].desa_code)} for row in rows]
         groups.append({"kk_number": mask_kk(kk), "count": len(items), "assists": items})
     return {"area": area, "page": args.get("page", 1), "more": len(page) > limit, "groups": groups}
-
-
-def _encode(seq):
-    return base64.urlsafe_b64encode(f"r{seq}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor):
-    try:
-        text = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-        if not text.startswith("r") or not text[1:].isdigit():
-            raise ValueError(text)
-        return int(text[1:])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem("sync.bad_cursor", {"cursor": ["Invalid value."]}) from None

@@ -47,20 +47,20 @@ def pull_changes(user, cursor=None, limit=None, device_id=None):
     return body
 
 
-def encode_cursor(seq):
-    """Return the opaque cursor for a change number."""
-    return base64.urlsafe_b64encode(f"s{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq, prefix="s"):
+    """Return the opaque cursor for a change number (prefix tells one list's cursors from another's)."""
+    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor):
+def decode_cursor(cursor, prefix="s"):
     """Return the change number of a cursor (0 for none), or raise a problem for a forged one."""
     if not cursor:
         return 0
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-        if not text.startswith("s") or not text[1:].isdigit():
+        if not text.startswith(prefix) or not text[len(prefix) :].isdigit():
             raise ValueError(text)
-        return int(text[1:])
+        return int(text[len(prefix) :])
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Problem("sync.bad_cursor", {"cursor": ["Invalid value."]}) from None
