@@ -174,8 +174,9 @@ def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, bac
         ids = [r["ID pendampingan"] for r in rows]
         assert rows[0]["Nomor KK"].count("•") == 6
     else:
-        sheet = openpyxl.load_workbook(path, read_only=True).active
-        ids = [r[0] for r in sheet.iter_rows(min_row=2, max_col=1, values_only=True)]
+        book = openpyxl.load_workbook(path, read_only=True)
+        ids = [r[0] for r in book.active.iter_rows(min_row=2, max_col=1, values_only=True)]
+        book.close()  # read-only workbooks keep their file open until closed
     assert len(ids) == 100_000 and set(ids) == expected
     done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.assists_done")).all()
     assert done[-1].details == {"format": fmt, "rows": 100_000, "complete": True}
