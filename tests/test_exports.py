@@ -149,10 +149,10 @@ def _consume(app, user, url, sink):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, backend, tmp_path):
-    if fmt == "xlsx" and backend == "sqlite":
-        pytest.skip("the XLSX writer is the same on both; its 100,000-row run is done once, on PostgreSQL")
+    # The XLSX writer is the same on both databases and slow: its full 100,000-row run is on PostgreSQL.
+    n = 20_000 if (fmt, backend) == ("xlsx", "sqlite") else 100_000
     phone = petugas_client(app, ["35.09.19.1001"])
-    _generate(phone.user.id, 100_000)
+    _generate(phone.user.id, n)
     sup = staff_client(app, "supervisor", ["35.09"])
     small_size = small_peak = 0
     if fmt == "csv":  # the XLSX writer is slow enough already; CSV shows the flat line
@@ -162,7 +162,7 @@ def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, bac
     with path.open("wb") as sink:
         resp, size, peak = _consume(app, sup.user, f"/api/v1/exports/assists.{fmt}", sink)
     assert resp.status_code == 200
-    assert size > {"csv": 15_000_000, "xlsx": 8_000_000}[fmt] and size > 3.5 * small_size, (size, small_size)
+    assert size > n * {"csv": 150, "xlsx": 80}[fmt] and size > 3.5 * small_size, (size, small_size)
     # Four times the rows, the same memory: what is held at once does not grow with the export.
     if small_peak:
         assert peak < 1.25 * small_peak + 1_000_000, f"peak {peak:,} B (100,000 rows) vs {small_peak:,} B (25,000)"
@@ -177,10 +177,10 @@ def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, bac
         book = openpyxl.load_workbook(path, read_only=True)
         ids = [r[0] for r in book.active.iter_rows(min_row=2, max_col=1, values_only=True)]
         book.close()  # read-only workbooks keep their file open until closed
-    assert len(ids) == 100_000 and set(ids) == expected
+    assert len(ids) == n and set(ids) == expected
     done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.assists_done")).all()
-    assert done[-1].details == {"format": fmt, "rows": 100_000, "complete": True}
-    assert db.session.scalar(select(func.count()).select_from(Assist)) == 100_000
+    assert done[-1].details == {"format": fmt, "rows": n, "complete": True}
+    assert db.session.scalar(select(func.count()).select_from(Assist)) == n
 
 
 def test_an_export_cut_off_by_the_client_is_audited_as_incomplete(app, db_url):
