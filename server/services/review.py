@@ -251,7 +251,7 @@ def bulk_approve(user, args):
     lock_change_stream()
     area = resolve_area(user, args.get("area"))
     limit = current_app.config["REVIEW_BULK_MAX"]
-    base = _filtered(area, {**args, "state": "received", "duplicate": args.get("duplicate")})
+    base = _filtered(area, {**args, "state": "received"})
     query = base.where(Assist.change_seq <= args["as_of"]).order_by(Assist.change_seq).limit(limit + 1)
     assists = [row[0] for row in db.session.execute(query)]
     batch = assists[:limit]

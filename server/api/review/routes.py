@@ -24,8 +24,7 @@ def list_assists(args):
 @bp.response(200, s.ReviewDetailSchema)
 def get_assist(assist_id):
     """Open one assist with its history; the ETag header is what If-Match must echo."""
-    detail = review.get_assist(current_user, assist_id)
-    return detail, 200, {"ETag": detail["etag"]}
+    return _with_etag(review.get_assist(current_user, assist_id))
 
 
 @bp.post("/assists/<uuid:assist_id>/decision")
@@ -34,8 +33,8 @@ def get_assist(assist_id):
 @bp.response(200, s.ReviewDetailSchema)
 def decide(body, assist_id):
     """Approve, flag (perlu perbaikan) or reject, only if the record is unchanged since it was opened."""
-    detail = review.decide(current_user, assist_id, request.headers.get("If-Match"), body["action"], body["comment"])
-    return detail, 200, {"ETag": detail["etag"]}
+    if_match = request.headers.get("If-Match")
+    return _with_etag(review.decide(current_user, assist_id, if_match, body["action"], body["comment"]))
 
 
 @bp.post("/assists/<uuid:assist_id>/void")
@@ -44,8 +43,7 @@ def decide(body, assist_id):
 @bp.response(200, s.ReviewDetailSchema)
 def void_duplicate(body, assist_id):
     """Void one assist of a household logged more than once, with a reason (If-Match required)."""
-    detail = review.void_duplicate(current_user, assist_id, request.headers.get("If-Match"), body["reason"])
-    return detail, 200, {"ETag": detail["etag"]}
+    return _with_etag(review.void_duplicate(current_user, assist_id, request.headers.get("If-Match"), body["reason"]))
 
 
 @bp.post("/assists/bulk-approve")
@@ -64,3 +62,8 @@ def bulk_approve(body):
 def duplicates(args):
     """List households logged more than once with an assist in the area."""
     return review.list_duplicates(current_user, args)
+
+
+def _with_etag(detail):
+    """Answer a record with its ETag header, which the next decision must echo in If-Match."""
+    return detail, 200, {"ETag": detail["etag"]}
