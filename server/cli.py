@@ -68,7 +68,26 @@ def create_user_command(username, role, areas, display_name, password):
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
 
 
+@click.command("import-areas")
+@with_appcontext
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Only check the file; load nothing.")
+def import_areas_command(file, dry_run):
+    """Load a coded area list (CSV: code, name, level, parent[, bps_code]); nothing unless every row is valid."""
+    from server.services import areas
+
+    try:
+        report = areas.import_areas(file.read(), dry_run)
+    except Problem as exc:
+        for line, fields in (exc.errors or {}).items():
+            for field, messages in fields.items():
+                click.echo(f"line {line}: {field}: {' '.join(messages)}", err=True)
+        raise click.ClickException(f"{exc.problem}: nothing was loaded.") from None
+    verb = "would load" if dry_run else "loaded"
+    click.echo(f"{report['rows']} areas {verb}: {report['created']} new, {report['updated']} updated.")
+
+
 def init_app(app):
     """Register the commands."""
-    for command in (seed_areas_command, seed_demo_command, create_user_command):
+    for command in (seed_areas_command, seed_demo_command, create_user_command, import_areas_command):
         app.cli.add_command(command)

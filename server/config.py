@@ -67,6 +67,17 @@ class Config:
         r.strip() for r in os.environ.get("EXPORT_UNMASK_ROLES", "supervisor,admin").split(",") if r.strip()
     )
 
+    # Background exports: files are kept in EXPORT_DIR (shared storage with several app servers) this long,
+    # and a download link works for EXPORT_LINK_MINUTES after it was handed out.
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
+    EXPORT_KEEP_HOURS = _int("EXPORT_KEEP_HOURS", 24)
+    EXPORT_LINK_MINUTES = _int("EXPORT_LINK_MINUTES", 60)
+    EXPORT_JOBS_PER_USER = _int("EXPORT_JOBS_PER_USER", 2)
+
+    # Administration: how long a one-time phone sign-in code works, and the largest CSV import.
+    SIGN_IN_CODE_MINUTES = _int("SIGN_IN_CODE_MINUTES", 10)
+    IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 5000)
+
     # Response compression (flask-compress): JSON answers and the app shell shrink 3-10× on slow links.
     COMPRESS_MIMETYPES = [
         "application/json",

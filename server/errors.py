@@ -140,6 +140,44 @@ CATALOGUE = {
         "Your role may not export full KK numbers and phone numbers.",
         "Peran Anda tidak boleh mengekspor nomor KK dan telepon lengkap.",
     ),
+    "user.not_found": (404, "User not found.", "Pengguna tidak ditemukan."),
+    "user.self_change": (
+        409,
+        "You cannot change your own role or disable your own account.",
+        "Anda tidak dapat mengubah peran atau menonaktifkan akun sendiri.",
+    ),
+    "user.disabled": (
+        409,
+        "This account is disabled; enable it first.",
+        "Akun ini nonaktif; aktifkan dulu.",
+    ),
+    "device.not_found": (404, "Device not found.", "Perangkat tidak ditemukan."),
+    "auth.code_invalid": (
+        401,
+        "This code is wrong, already used or expired. Ask your supervisor for a new one.",
+        "Kode ini salah, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada supervisor.",
+    ),
+    "import.invalid": (
+        422,
+        "{count} row(s) of the file have errors; nothing was imported.",
+        "{count} baris dalam berkas bermasalah; tidak ada yang diimpor.",
+    ),
+    "import.too_many_rows": (
+        413,
+        "The file has too many rows (at most {limit}); split it.",
+        "Berkas terlalu banyak barisnya (paling banyak {limit}); bagi menjadi beberapa berkas.",
+    ),
+    "export.busy": (
+        429,
+        "You already have exports running; wait for them to finish.",
+        "Masih ada ekspor Anda yang berjalan; tunggu sampai selesai.",
+    ),
+    "export.not_found": (404, "Export not found.", "Ekspor tidak ditemukan."),
+    "export.link_expired": (
+        410,
+        "This download link has expired. Open the export again for a new link.",
+        "Tautan unduhan ini sudah kedaluwarsa. Buka lagi ekspornya untuk tautan baru.",
+    ),
     "service.busy": (
         503,
         "The server is busy. Your data is safe; it will be sent again shortly.",

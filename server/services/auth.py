@@ -3,7 +3,7 @@
 import math
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +24,32 @@ def normalize_username(username):
 def sign_in(username, password):
     """Check credentials and start a session; raise a generic problem on any failure."""
     key = normalize_username(username)[:64]
+    check_throttle(key)
+    user = db.session.scalar(select(User).where(User.username == key))
+    valid = verify_password(user.password_hash if user else None, password)
+    if not (valid and user.active):
+        count_failure(key)
+        record_event("auth.login_failed", user if user else None, username=key)
+        db.session.commit()
+        raise Problem("auth.invalid_credentials")
+    clear_throttle(key)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record_event("auth.login", user)
+    return start_session(user)
+
+
+def start_session(user):
+    """Commit the sign-in's changes and start a fresh session cookie for user."""
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    return user
+
+
+def check_throttle(key):
+    """Raise auth.throttled while the key (a username, or a client for one-time codes) is locked."""
     throttle = _throttle_row(key)
     now = utcnow()
     if throttle.locked_until and throttle.locked_until > now:
@@ -31,22 +57,17 @@ def sign_in(username, password):
         record_event("auth.login_throttled", username=key)
         db.session.commit()
         raise Problem("auth.throttled", headers={"Retry-After": str(seconds)}, seconds=seconds)
-    user = db.session.scalar(select(User).where(User.username == key))
-    valid = verify_password(user.password_hash if user else None, password)
-    if not (valid and user.active):
-        _count_failure(throttle, now)
-        record_event("auth.login_failed", user if user else None, username=key)
-        db.session.commit()
-        raise Problem("auth.invalid_credentials")
+
+
+def clear_throttle(key):
+    """Forget the failures of a key after a successful sign-in."""
+    throttle = _throttle_row(key)
     throttle.failures, throttle.locks, throttle.locked_until = 0, 0, None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    record_event("auth.login", user)
-    db.session.commit()
-    session.clear()
-    session.permanent = True
-    login_user(user)
-    return user
+
+
+def client_address():
+    """Return the client's address as the app sees it (after the trusted proxies)."""
+    return request.remote_addr if has_request_context() else None
 
 
 def sign_out(user):
@@ -77,8 +98,10 @@ def _throttle_row(key):
     return db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update())
 
 
-def _count_failure(throttle, now):
+def count_failure(key):
+    """Count a failed sign-in for a key; enough of them lock it for a while."""
     cfg = current_app.config
+    throttle, now = _throttle_row(key), utcnow()
     if now - throttle.window_start > timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"]):
         throttle.failures, throttle.window_start = 0, now
     throttle.failures += 1

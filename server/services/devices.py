@@ -7,6 +7,7 @@ from server.extensions import db
 from server.models import Device
 from server.models.types import utcnow
 from server.services.audit import record_event
+from server.services.users import managed_user
 
 
 def register_device(user, device_id, app_version=None, user_agent=None):
@@ -59,3 +60,19 @@ def touch_device(device, envelope, now, skew):
     if envelope.get("pending_count") is not None:
         device.pending_count = envelope["pending_count"]
     device.last_clock_skew_s = skew
+
+
+def set_revoked(actor, device_id, revoked):
+    """Block a lost phone (its uploads are refused from now on) or unblock a found one; audited."""
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise Problem("device.not_found")
+    managed_user(actor, device.user_id)
+    if revoked and device.revoked_at is None:
+        device.revoked_at = utcnow()
+        record_event("device.revoked", actor, "device", device.id, device_id=device.id, user_id=device.user_id)
+    elif not revoked and device.revoked_at is not None:
+        device.revoked_at = None
+        record_event("device.restored", actor, "device", device.id, device_id=device.id, user_id=device.user_id)
+    db.session.commit()
+    return device

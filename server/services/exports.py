@@ -13,7 +13,7 @@ import tempfile
 
 import xlsxwriter
 from flask import current_app
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from server.errors import Problem
@@ -97,22 +97,38 @@ def _label(kind, code):
     return LABELS[kind].get(code, (code,))[0] if code else code
 
 
-def prepare(user, kind, fmt, args):
-    """Check the request, audit its start, and return (filename, rows iterator factory, header)."""
+def prepare(user, kind, fmt, args, audit=True, **details):
+    """Check the request, audit its start, and return (filename, columns, rows iterator factory)."""
     area = resolve_area(user, args.get("area"))  # checks the role too
     unmask = bool(args.get("unmask"))
     if unmask and user.role not in current_app.config["EXPORT_UNMASK_ROLES"]:
         raise Problem("export.unmask_forbidden")
     filters = {k: str(v) for k, v in args.items() if v not in (None, False)}
-    record_event(f"export.{kind}", user, "area", area.code, format=fmt, masked=not unmask, filters=filters)
-    db.session.commit()
+    if audit:
+        record_event(
+            f"export.{kind}", user, "area", area.code, format=fmt, masked=not unmask, filters=filters, **details
+        )
+        db.session.commit()
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
     columns = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}[kind]
     filename = f"jemput-bola-{kind.replace('_', '-')}-{area.code}.{fmt}"
     return filename, columns, lambda: builders[kind](user, area, args, unmask)
 
 
-def stream(actor_id, kind, fmt, columns, rows):
+def count_rows(user, kind, args):
+    """Return how many rows an export will have (for a progress bar), or None when it is small anyway."""
+    area = resolve_area(user, args.get("area"))
+    joined = Outreach, Outreach.id == Assist.outreach_id
+    if kind == "assists":
+        query = filter_assists(select(Assist.id).join(*joined), area, args)
+    elif kind == "follow_up":
+        query = _follow_up_filter(select(Assist.desa_code, Assist.kk_number).join(*joined).distinct(), area, args)
+    else:
+        return None
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def stream(actor_id, kind, fmt, columns, rows, **details):
     """Yield the file's bytes; audit how many rows went out, even when the client stops reading."""
     count = 0
     complete = False
@@ -129,7 +145,7 @@ def stream(actor_id, kind, fmt, columns, rows):
         complete = True
     finally:
         db.session.rollback()  # end the long read before writing the audit row
-        record_event(f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete)
+        record_event(f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete, **details)
         db.session.commit()
 
 
@@ -254,9 +270,7 @@ def _follow_up_rows(user, area, args, unmask):
             User.display_name.label("enumerator"),
         )
     )
-    # Voided and rejected records are not households helped; the state filter is not offered here.
-    query = filter_assists(query, area, {**args, "state": None}).where(a.review_state != "rejected")
-    query = query.order_by(a.desa_code, a.kk_number, rank, o.date.desc())
+    query = _follow_up_filter(query, area, args).order_by(a.desa_code, a.kk_number, rank, o.date.desc())
     current, best, times = None, None, 0
     for row in _stream_rows(query):
         key = (row["desa_code"], row["kk_number"])
@@ -268,6 +282,12 @@ def _follow_up_rows(user, area, args, unmask):
         current, best, times = key, dict(row), 1
     if current is not None:
         yield _follow_up(best, times, unmask)
+
+
+def _follow_up_filter(query, area, args):
+    # Voided and rejected records are not households helped; the state filter is not offered here.
+    a = Assist
+    return filter_assists(query, area, {**args, "state": None}).where(a.review_state != "rejected")
 
 
 def _follow_up(row, times, unmask):

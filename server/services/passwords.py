@@ -9,6 +9,8 @@ _default = PasswordHasher()
 _fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 # Verified against when the username does not exist, so timing does not reveal which accounts exist.
 _dummy_hashes = {}
+# Stored for an account that signs in by one-time code only: no password can ever match it.
+NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
 
 
 def _hasher():
@@ -23,6 +25,8 @@ def hash_password(password):
 def verify_password(stored_hash, password):
     """Return whether the password matches; a missing hash is verified against a dummy to equalize time."""
     hasher = _hasher()
+    if stored_hash == NO_PASSWORD:
+        stored_hash = None
     if stored_hash is None and id(hasher) not in _dummy_hashes:
         _dummy_hashes[id(hasher)] = hasher.hash("not-a-real-password")
     try:

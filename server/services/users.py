@@ -1,42 +1,168 @@
-"""Accounts: creating users and describing the signed-in one."""
+"""Accounts: creating, listing, changing and disabling users within the manager's scope."""
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import exists, func, or_, select
 
 from server.errors import Problem
 from server.extensions import db
 from server.i18n import current_language
-from server.models import User, UserArea
+from server.models import Device, User, UserArea
 from server.models.user import ROLES, SCOPE_LEVEL
+from server.services import auth
 from server.services.audit import record_event
-from server.services.auth import normalize_username
-from server.services.passwords import hash_password
+from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.reference import ROLE_LABELS
-from server.services.scope import areas_by_code
+from server.services.scope import MANAGER_ROLES, areas_by_code, may_assign, may_manage, require_role, under_scope
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_RULE = "Use 3-64 lowercase letters, digits, dot, dash or underscore."
+
+
+def account_errors(actor, username, role, area_codes, areas, taken):
+    """Return field errors for a new or changed account (areas: {code: Area}; taken: is the username used)."""
+    errors = {}
+    if username is not None and not USERNAME.match(username):
+        errors["username"] = [USERNAME_RULE]
+    elif username is not None and taken:
+        errors["username"] = ["Already taken."]
+    if role not in ROLES:
+        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
+        return errors
+    wrong = [c for c in area_codes if c not in areas or areas[c].level != SCOPE_LEVEL.get(role, 0)]
+    if wrong or (role != "admin" and not area_codes):
+        errors["areas"] = [f"Not valid for role {role}: {', '.join(wrong) or '-'}."]
+    elif actor is not None and not may_assign(actor, role, area_codes):
+        errors["role" if area_codes or role == "admin" else "areas"] = ["Outside what your role may assign."]
+    return errors
 
 
 def create_user(username, role, password, area_codes=(), display_name=None, actor=None):
-    """Create an account with its area scope; the areas must exist and match the role's level."""
-    username = normalize_username(username)
-    if role not in ROLES:
-        raise Problem("request.invalid", {"role": [f"Must be one of: {', '.join(ROLES)}."]})
-    if db.session.scalar(select(User.id).where(User.username == username)):
-        raise Problem("request.invalid", {"username": ["Already taken."]})
-    areas = areas_by_code(area_codes)
-    wrong = [c for c in area_codes if c not in areas or areas[c].level != SCOPE_LEVEL.get(role, 0)]
-    if wrong or (role != "admin" and not area_codes):
-        raise Problem("request.invalid", {"areas": [f"Not valid for role {role}: {', '.join(wrong) or '-'}."]})
-    user = User(
+    """Create an account with its area scope; without a password it signs in by one-time code only."""
+    username = auth.normalize_username(username)
+    area_codes = list(dict.fromkeys(area_codes))
+    taken = db.session.scalar(select(User.id).where(User.username == username)) is not None
+    errors = account_errors(actor, username, role, area_codes, areas_by_code(area_codes), taken)
+    if errors:
+        raise Problem("request.invalid", errors)
+    user = new_user(username, role, hash_password(password) if password else NO_PASSWORD, area_codes, display_name)
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.created", actor, "user", user.id, role=role, areas=area_codes)
+    db.session.commit()
+    return user
+
+
+def new_user(username, role, password_hash, area_codes, display_name=None):
+    """Return an unsaved account (the caller checked it)."""
+    return User(
         username=username,
         display_name=display_name or username,
         role=role,
-        password_hash=hash_password(password),
-        areas=[UserArea(area_code=c) for c in dict.fromkeys(area_codes)],
+        password_hash=password_hash,
+        areas=[UserArea(area_code=c) for c in area_codes],
     )
-    db.session.add(user)
-    db.session.flush()
-    record_event("user.created", actor, "user", user.id, role=role, areas=list(area_codes))
+
+
+def list_users(actor, args):
+    """Return one page of the accounts the actor manages, filtered, with their phones summarised."""
+    require_role(actor, MANAGER_ROLES)
+    query = select(User)
+    inside = under_scope(actor, UserArea.area_code)
+    if inside is not None:
+        # A supervisor sees the petugas and coordinators working inside their kabupaten.
+        query = query.where(User.role.in_(("enumerator", "coordinator")))
+        query = query.where(exists().where(UserArea.user_id == User.id, inside))
+    if args.get("q"):
+        pattern = f"%{args['q'].lower()}%"
+        query = query.where(or_(User.username.like(pattern), func.lower(User.display_name).like(pattern)))
+    if args.get("role"):
+        query = query.where(User.role == args["role"])
+    if args.get("area"):
+        code = args["area"]
+        match = or_(UserArea.area_code == code, UserArea.area_code.startswith(code + "."))
+        query = query.where(exists().where(UserArea.user_id == User.id, match))
+    if args.get("active") is not None:
+        query = query.where(User.active == args["active"])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args["page"], args["per_page"]
+    users = list(db.session.scalars(query.order_by(User.username).limit(per_page).offset((page - 1) * per_page)))
+    summaries = _device_summaries([u.id for u in users])
+    items = [describe(u, summaries.get(u.id)) for u in users]
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def get_user(actor, user_id):
+    """Return one managed account with its phones."""
+    user = managed_user(actor, user_id)
+    devices = db.session.scalars(select(Device).where(Device.user_id == user.id).order_by(Device.created_at.desc()))
+    return {**describe(user, _device_summaries([user.id]).get(user.id)), "devices": list(devices)}
+
+
+def update_user(actor, user_id, changes):
+    """Change name, role and scope, or enable/disable an account (disabling ends its sessions at once)."""
+    user = managed_user(actor, user_id)
+    role = changes.get("role", user.role)
+    codes = list(dict.fromkeys(changes["areas"])) if "areas" in changes else user.area_codes
+    if user.id == actor.id and (role != user.role or changes.get("active") is False):
+        raise Problem("user.self_change")
+    if "role" in changes or "areas" in changes:
+        errors = account_errors(actor, None, role, codes, areas_by_code(codes), False)
+        if errors:
+            raise Problem("request.invalid", errors)
+        user.role = role
+        # Keep the rows that stay: replacing them all would delete and insert the same keys in one flush.
+        user.areas = [a for a in user.areas if a.area_code in codes] + [
+            UserArea(area_code=c) for c in codes if c not in user.area_codes
+        ]
+    if "display_name" in changes:
+        user.display_name = changes["display_name"]
+    if "active" in changes and changes["active"] != user.active:
+        auth.set_active(user, changes["active"])
+    record_event("user.updated", actor, "user", user.id, fields=sorted(changes), role=user.role, active=user.active)
     db.session.commit()
+    return get_user(actor, user.id)
+
+
+def reset_password(actor, user_id, password):
+    """Set a new password; every session of that account ends."""
+    user = managed_user(actor, user_id)
+    auth.set_password(user, password)
+    record_event("user.password_reset", actor, "user", user.id)
+    db.session.commit()
+
+
+def managed_user(actor, user_id):
+    """Return the account if the actor may manage it; 404 otherwise (others' accounts are not revealed)."""
+    require_role(actor, MANAGER_ROLES)
+    user = db.session.get(User, user_id)
+    if user is None or not may_manage(actor, user):
+        raise Problem("user.not_found")
     return user
+
+
+def describe(user, devices=None):
+    """Return what the administration screens show about an account."""
+    return {
+        **profile(user),
+        "active": user.active,
+        "has_password": user.password_hash != NO_PASSWORD,
+        "created_at": user.created_at,
+        "device_count": (devices or {}).get("count", 0),
+        "last_sync_at": (devices or {}).get("last_sync_at"),
+        "pending_count": (devices or {}).get("pending", 0),
+    }
+
+
+def _device_summaries(user_ids):
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Device.user_id, func.count(), func.max(Device.last_sync_at), func.sum(Device.pending_count))
+        .where(Device.user_id.in_(user_ids), Device.revoked_at.is_(None))
+        .group_by(Device.user_id)
+    )
+    return {uid: {"count": n, "last_sync_at": last, "pending": pending or 0} for uid, n, last, pending in rows}
 
 
 def profile(user):

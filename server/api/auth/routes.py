@@ -2,9 +2,9 @@
 
 from flask_login import current_user, login_required
 
-from server.api.auth.schemas import LoginSchema, MeSchema
+from server.api.auth.schemas import CodeLoginSchema, LoginSchema, MeSchema
 from server.api.blueprint import Blueprint
-from server.services import auth, users
+from server.services import auth, sign_in_codes, users
 
 bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")
 
@@ -16,6 +16,14 @@ def login(creds):
     """Sign in with username and password; sets the session cookie."""
     user = auth.sign_in(creds["username"], creds["password"])
     return users.profile(user)
+
+
+@bp.post("/code")
+@bp.arguments(CodeLoginSchema)
+@bp.response(200, MeSchema)
+def code_login(body):
+    """Sign this phone in with a one-time code from the supervisor (QR or typed); the code then expires."""
+    return users.profile(sign_in_codes.redeem(body["code"]))
 
 
 @bp.post("/logout")

@@ -13,6 +13,12 @@ class LoginSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(1, 256), load_only=True)
 
 
+class CodeLoginSchema(StrictSchema):
+    """A one-time sign-in code, as shown by the supervisor (dashes and spaces ignored)."""
+
+    code = Text(required=True, validate=validate.Length(4, 32))
+
+
 class MeSchema(StrictSchema):
     """The signed-in user."""
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
 from server.api.devices.schemas import DeviceRegisterSchema, DeviceSchema
+from server.api.users.schemas import DeviceInfoSchema
 from server.services import devices
 
 bp = Blueprint("devices", __name__, description="Phones (installations of the app)")
@@ -21,3 +22,19 @@ def register(args):
         current_user, args["device_id"], args["app_version"], request.user_agent.string[:200]
     )
     return device, 201 if created else 200
+
+
+@bp.post("/<uuid:device_id>/revoke")
+@login_required
+@bp.response(200, DeviceInfoSchema)
+def revoke(device_id):
+    """Block a lost phone: its uploads are refused from now on with `device.revoked` (its records stay on it)."""
+    return devices.set_revoked(current_user, device_id, True)
+
+
+@bp.post("/<uuid:device_id>/restore")
+@login_required
+@bp.response(200, DeviceInfoSchema)
+def restore(device_id):
+    """Unblock a phone that was found again; it uploads what it kept."""
+    return devices.set_revoked(current_user, device_id, False)

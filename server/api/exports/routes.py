@@ -4,8 +4,8 @@ from flask import Response, stream_with_context
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
-from server.api.exports.schemas import ExportArgsSchema
-from server.services import exports
+from server.api.exports.schemas import ExportArgsSchema, ExportJobCreateSchema, ExportJobSchema
+from server.services import export_jobs, exports
 
 bp = Blueprint("exports", __name__, description="Exports for supervisors and coordinators (audited)")
 
@@ -22,3 +22,36 @@ def export(args, kind, fmt):
     body = stream_with_context(exports.stream(user.id, kind, fmt, columns, rows))
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(body, content_type=exports.FORMATS[fmt], headers=headers)
+
+
+@bp.post("/jobs")
+@login_required
+@bp.arguments(ExportJobCreateSchema)
+@bp.response(202, ExportJobSchema)
+def start_job(body):
+    """Start an export in the background (audited like a direct one); poll the job for progress and its link."""
+    kind, fmt = body.pop("kind").replace("-", "_"), body.pop("format")
+    return export_jobs.start(current_user, kind, fmt, body)
+
+
+@bp.get("/jobs")
+@login_required
+@bp.response(200, ExportJobSchema(many=True))
+def list_jobs():
+    """List the caller's recent background exports."""
+    return export_jobs.list_jobs(current_user)
+
+
+@bp.get("/jobs/<uuid:job_id>")
+@login_required
+@bp.response(200, ExportJobSchema)
+def get_job(job_id):
+    """Return a background export's progress and, once done, a signed download link."""
+    return export_jobs.get_job(current_user, job_id)
+
+
+@bp.get("/files/<string:token>")
+@login_required
+def download(token):
+    """Download a finished export through its signed link (only its owner, only until the link expires)."""
+    return export_jobs.download(current_user, token)

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from server.api.review.schemas import ReviewFilterSchema
+from server.api.schemas_base import StrictSchema
 
 
 class ExportArgsSchema(ReviewFilterSchema):
@@ -13,3 +14,28 @@ class ExportArgsSchema(ReviewFilterSchema):
         load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))
     )
     rank_by = fields.String(load_default=None, validate=validate.OneOf(("achievement", "persons", "households")))
+
+
+class ExportJobCreateSchema(ExportArgsSchema):
+    """What to export in the background: the same filters as a direct export, plus kind and format."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(("assists", "follow-up", "tallies")))
+    format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx")))
+
+
+class ExportJobSchema(StrictSchema):
+    """A background export: progress, and when done a signed download link that expires."""
+
+    id = fields.UUID()
+    kind = fields.String()
+    format = fields.String()
+    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    rows_total = fields.Integer(allow_none=True)
+    rows_done = fields.Integer()
+    filename = fields.String(allow_none=True)
+    size_bytes = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    download_url = fields.String(allow_none=True)
+    link_expires_at = fields.DateTime(allow_none=True)

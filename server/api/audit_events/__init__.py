@@ -1,0 +1,1 @@
+"""Audit log resource (read only)."""

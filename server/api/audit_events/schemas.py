@@ -1,0 +1,47 @@
+"""Wire contract of /audit-events."""
+
+from marshmallow import fields, validate
+
+from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
+
+
+class AuditQueryArgsSchema(StrictSchema):
+    """Search filters; `cursor` (from the previous page) continues the listing."""
+
+    q = Text(load_default=None, validate=validate.Length(max=64))
+    action = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z_.]{1,40}$"))
+    actor = Text(load_default=None, validate=validate.Length(max=64))
+    entity_id = Text(load_default=None, validate=validate.Length(max=64))
+    at_from = UTCDateTimeField(data_key="from", load_default=None)
+    at_to = UTCDateTimeField(data_key="to", load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,19}$"))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class ActorSchema(StrictSchema):
+    """Who did it."""
+
+    id = fields.Integer()
+    username = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+
+
+class AuditEventSchema(StrictSchema):
+    """One audited action."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    action = fields.String()
+    actor = fields.Nested(ActorSchema, allow_none=True)
+    entity = fields.String(allow_none=True)
+    entity_id = fields.String(allow_none=True)
+    device_id = fields.UUID(allow_none=True)
+    ip = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class AuditPageSchema(StrictSchema):
+    """A page of the audit log, newest first."""
+
+    items = fields.List(fields.Nested(AuditEventSchema))
+    next_cursor = fields.String(allow_none=True)

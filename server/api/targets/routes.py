@@ -1,0 +1,37 @@
+"""Targets per area: list, set one, import a CSV (dry run first)."""
+
+from flask_login import current_user, login_required
+
+from server.api.blueprint import Blueprint
+from server.api.targets import schemas as s
+from server.api.users.schemas import ImportReportSchema, ImportSchema
+from server.services import targets
+
+bp = Blueprint("targets", __name__, description="Census targets per area")
+
+
+@bp.get("")
+@login_required
+@bp.arguments(s.TargetQueryArgsSchema, location="query")
+@bp.response(200, s.TargetListSchema)
+def list_targets(args):
+    """List an area and its children with their targets."""
+    return targets.list_targets(current_user, args["area"])
+
+
+@bp.put("/<string:code>")
+@login_required
+@bp.arguments(s.TargetInputSchema)
+@bp.response(200, s.TargetRowSchema)
+def set_target(body, code):
+    """Set an area's target (audited with the old and new figures)."""
+    return targets.set_target(current_user, code, body)
+
+
+@bp.post("/import")
+@login_required
+@bp.arguments(ImportSchema)
+@bp.response(200, ImportReportSchema)
+def import_targets(body):
+    """Import targets from CSV (area_code, population, households, target_pct); all rows or none."""
+    return targets.import_targets(current_user, body["csv"], body["dry_run"])

@@ -1,0 +1,40 @@
+"""Wire contract of /targets."""
+
+from marshmallow import fields, validate
+
+from server.api.areas.schemas import AREA_CODE, AreaSchema
+from server.api.schemas_base import StrictSchema
+
+
+class TargetQueryArgsSchema(StrictSchema):
+    """Which area's targets to list (default: the caller's own area)."""
+
+    area = fields.String(load_default=None, validate=AREA_CODE)
+
+
+class TargetInputSchema(StrictSchema):
+    """An area's census target."""
+
+    population = fields.Integer(required=True, validate=validate.Range(0, 999_999_999))
+    households = fields.Integer(required=True, validate=validate.Range(0, 999_999_999))
+    target_pct = fields.Decimal(required=True, places=2, validate=validate.Range(0, 100))
+
+
+class TargetRowSchema(StrictSchema):
+    """One area with its target (null figures: none set yet)."""
+
+    code = fields.String()
+    name = fields.String()
+    level = fields.Integer()
+    population = fields.Integer(allow_none=True)
+    households = fields.Integer(allow_none=True)
+    target_pct = fields.Float(allow_none=True)
+    target_persons = fields.Integer(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class TargetListSchema(StrictSchema):
+    """An area and its children with their targets."""
+
+    area = fields.Nested(AreaSchema)
+    rows = fields.List(fields.Nested(TargetRowSchema))

@@ -1,0 +1,1 @@
+"""Accounts resource (administration)."""

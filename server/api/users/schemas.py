@@ -1,0 +1,119 @@
+"""Wire contract of /users (administration) and of CSV imports."""
+
+from marshmallow import fields, validate
+
+from server.api.areas.schemas import AREA_CODE, AreaSchema
+from server.api.schemas_base import StrictSchema, Text
+from server.models.user import ROLES
+from server.services.users import USERNAME, USERNAME_RULE
+
+PASSWORD = fields.String(validate=validate.Length(8, 256), load_only=True)
+AREAS = fields.List(fields.String(validate=AREA_CODE), validate=validate.Length(max=50))
+
+
+class UserQueryArgsSchema(StrictSchema):
+    """Filters and page of the accounts list."""
+
+    q = Text(load_default=None, validate=validate.Length(max=64))
+    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
+    area = fields.String(load_default=None, validate=AREA_CODE)
+    active = fields.Boolean(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class UserCreateSchema(StrictSchema):
+    """A new account; without a password it signs in with one-time codes only."""
+
+    username = Text(required=True, validate=validate.Regexp(USERNAME, error=USERNAME_RULE))
+    display_name = Text(load_default=None, validate=validate.Length(1, 120))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    areas = AREAS
+    password = fields.String(load_default=None, allow_none=True, validate=validate.Length(8, 256), load_only=True)
+
+
+class UserUpdateSchema(StrictSchema):
+    """Changes to an account: only the fields given change."""
+
+    display_name = Text(validate=validate.Length(1, 120))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    areas = AREAS
+    active = fields.Boolean()
+
+
+class PasswordSchema(StrictSchema):
+    """A new password."""
+
+    password = fields.String(required=True, validate=validate.Length(8, 256), load_only=True)
+
+
+class ImportSchema(StrictSchema):
+    """A CSV file's text; with dry_run nothing is written."""
+
+    csv = fields.String(required=True, validate=validate.Length(1, 1_000_000))
+    dry_run = fields.Boolean(load_default=True)
+
+
+class ImportReportSchema(StrictSchema):
+    """What an import did (or would do)."""
+
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    without_password = fields.Integer()
+
+
+class DeviceInfoSchema(StrictSchema):
+    """A phone of an account, as its supervisor sees it."""
+
+    id = fields.UUID()
+    created_at = fields.DateTime()
+    last_seen_at = fields.DateTime(allow_none=True)
+    last_sync_at = fields.DateTime(allow_none=True)
+    app_version = fields.String(allow_none=True)
+    pending_count = fields.Integer(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class UserSchema(StrictSchema):
+    """An account as the administration screens show it."""
+
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    role_label = fields.String()
+    active = fields.Boolean()
+    has_password = fields.Boolean()
+    created_at = fields.DateTime()
+    areas = fields.List(fields.Nested(AreaSchema))
+    device_count = fields.Integer()
+    last_sync_at = fields.DateTime(allow_none=True)
+    pending_count = fields.Integer()
+
+
+class UserDetailSchema(UserSchema):
+    """An account with its phones."""
+
+    devices = fields.List(fields.Nested(DeviceInfoSchema))
+
+
+class UserPageSchema(StrictSchema):
+    """A page of accounts."""
+
+    items = fields.List(fields.Nested(UserSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class SignInCodeSchema(StrictSchema):
+    """A one-time code to sign a phone in: show the QR, or read out the short code."""
+
+    code = fields.String()
+    username = fields.String()
+    expires_at = fields.DateTime()
+    link = fields.String()
+    qr_svg = fields.String(metadata={"description": "data: URI of an SVG image of the QR code"})

@@ -1,0 +1,73 @@
+"""Reading the audit log: searchable and paged, a supervisor's view limited to their kabupaten's people."""
+
+from sqlalchemy import String, cast, literal, or_, select
+
+from server.errors import Problem
+from server.extensions import db
+from server.models import AuditEvent, Device, User, UserArea
+from server.services import scope
+
+
+def search(actor, args):
+    """Return one page of audit events, newest first, matching the filters; `cursor` continues a listing."""
+    scope.require_role(actor, scope.MANAGER_ROLES)
+    e = AuditEvent
+    query = select(e, User.username, User.role).outerjoin(User, User.id == e.actor_id)
+    inside = scope.under_scope(actor, UserArea.area_code)
+    if inside is not None:
+        # A supervisor answers for the people of their kabupaten: what they did, and what was done to them
+        # or their phones (by anyone, an admin included).
+        people = select(UserArea.user_id).where(inside).union(select(literal(actor.id)))
+        people_ids = select(cast(people.subquery().c[0], String))
+        query = query.where(
+            or_(
+                e.actor_id.in_(people),
+                (e.entity == "user") & e.entity_id.in_(people_ids),
+                e.device_id.in_(select(Device.id).where(Device.user_id.in_(people))),
+            )
+        )
+    query = _filtered(query, args)
+    if args.get("cursor"):
+        try:
+            query = query.where(e.id < int(args["cursor"]))
+        except ValueError:
+            raise Problem("request.invalid", {"cursor": ["Invalid value."]}) from None
+    limit = args["limit"]
+    rows = db.session.execute(query.order_by(e.id.desc()).limit(limit + 1)).all()
+    items = [_item(event, username, role) for event, username, role in rows[:limit]]
+    return {"items": items, "next_cursor": str(items[-1]["id"]) if len(rows) > limit else None}
+
+
+def _filtered(query, args):
+    e = AuditEvent
+    if args.get("action"):
+        action = args["action"]
+        query = query.where(or_(e.action == action, e.action.startswith(action + ".")))
+    if args.get("actor"):
+        query = query.where(User.username == args["actor"].lower())
+    if args.get("entity_id"):
+        query = query.where(e.entity_id == args["entity_id"])
+    if args.get("at_from"):
+        query = query.where(e.at >= args["at_from"])
+    if args.get("at_to"):
+        query = query.where(e.at < args["at_to"])
+    if args.get("q"):
+        pattern = f"%{args['q'].lower()}%"
+        query = query.where(
+            or_(e.action.like(pattern), e.entity_id.like(pattern), User.username.like(pattern), e.ip.like(pattern))
+        )
+    return query
+
+
+def _item(event, username, role):
+    return {
+        "id": event.id,
+        "at": event.at,
+        "action": event.action,
+        "actor": {"id": event.actor_id, "username": username, "role": role} if event.actor_id else None,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "device_id": event.device_id,
+        "ip": event.ip,
+        "details": event.details or {},
+    }

@@ -1,0 +1,181 @@
+"""Background exports: a long export is written to a file by a thread of the server, with its progress in
+the database, and fetched through a signed link that expires.
+
+No queue or worker service is needed: the thread runs in the app server that took the request. The file is
+kept in EXPORT_DIR (shared storage when several app servers run behind a load balancer) and removed after
+EXPORT_KEEP_HOURS; a job whose thread stopped (the server restarted) is reported as interrupted.
+"""
+
+import logging
+import os
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+
+from flask import current_app, send_file
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+
+from server.errors import Problem
+from server.extensions import db
+from server.models import ExportJob, User
+from server.models.types import utcnow
+from server.services import exports
+from server.services.audit import record_event
+
+log = logging.getLogger(__name__)
+# A running job writes its progress at least this often; silence for STALE_AFTER means its thread is gone.
+HEARTBEAT_SECONDS = 1.0
+STALE_AFTER = timedelta(seconds=90)
+_DATES = ("date_from", "date_to")
+
+
+def start(user, kind, fmt, args):
+    """Check and audit an export like a direct one, then run it in the background; return the job."""
+    running = db.session.scalar(
+        select(func.count()).where(ExportJob.user_id == user.id, ExportJob.status.in_(("queued", "running")))
+    )
+    if running >= current_app.config["EXPORT_JOBS_PER_USER"]:
+        raise Problem("export.busy")
+    job_id = uuid.uuid4()
+    filename, _, _ = exports.prepare(user, kind, fmt, args, job=str(job_id))
+    stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v is not None}
+    job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=filename)
+    job.heartbeat_at = utcnow()
+    db.session.add(job)
+    db.session.commit()
+    _sweep(current_app.config["EXPORT_DIR"], current_app.config["EXPORT_KEEP_HOURS"])
+    app = current_app._get_current_object()
+    threading.Thread(target=_run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+    return describe(job)
+
+
+def list_jobs(user):
+    """Return the user's recent export jobs, newest first."""
+    jobs = db.session.scalars(
+        select(ExportJob).where(ExportJob.user_id == user.id).order_by(ExportJob.created_at.desc()).limit(20)
+    )
+    return [describe(job) for job in jobs]
+
+
+def get_job(user, job_id):
+    """Return one of the user's jobs with its progress and, when done, a fresh signed download link."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.user_id != user.id:
+        raise Problem("export.not_found")
+    return describe(job)
+
+
+def describe(job):
+    """Return a job as the API shows it (a job whose thread went silent is marked interrupted)."""
+    if job.status in ("queued", "running") and job.heartbeat_at and utcnow() - job.heartbeat_at > STALE_AFTER:
+        job.status, job.error, job.finished_at = "failed", "interrupted", utcnow()
+        db.session.commit()
+    done = job.status == "done"
+    minutes = current_app.config["EXPORT_LINK_MINUTES"]
+    return {
+        "id": job.id,
+        "kind": job.kind.replace("_", "-"),
+        "format": job.fmt,
+        "status": job.status,
+        "rows_total": job.rows_total,
+        "rows_done": job.rows_done,
+        "filename": job.filename,
+        "size_bytes": job.size_bytes,
+        "error": job.error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "download_url": f"/api/v1/exports/files/{_signer().dumps([str(job.id), job.user_id])}" if done else None,
+        "link_expires_at": utcnow() + timedelta(minutes=minutes) if done else None,
+    }
+
+
+def download(user, token):
+    """Send a finished export's file when the link is genuine, unexpired and the user's own; audited."""
+    try:
+        job_id, owner = _signer().loads(token, max_age=current_app.config["EXPORT_LINK_MINUTES"] * 60)
+    except SignatureExpired:
+        raise Problem("export.link_expired") from None
+    except (BadSignature, ValueError, TypeError):
+        raise Problem("export.not_found") from None
+    job = db.session.get(ExportJob, uuid.UUID(job_id))
+    if job is None or owner != user.id or job.user_id != user.id or job.status != "done":
+        raise Problem("export.not_found")
+    path = _path(job)
+    if not os.path.exists(path):
+        raise Problem("export.link_expired")
+    record_event("export.downloaded", user, "export", job.id, kind=job.kind, format=job.fmt)
+    db.session.commit()
+    return send_file(path, mimetype=exports.FORMATS[job.fmt], as_attachment=True, download_name=job.filename)
+
+
+def _run(app, job_id):
+    with app.app_context():
+        try:
+            _write(db.session.get(ExportJob, job_id))
+        except Exception:  # the thread must record any failure, or the job would hang as "running"
+            log.exception("export job %s failed", job_id)
+            db.session.rollback()
+            _set(job_id, status="failed", error="server_error", finished_at=utcnow())
+        finally:
+            db.session.remove()
+
+
+def _write(job):
+    job_id, fmt, kind = job.id, job.fmt, job.kind
+    user = db.session.get(User, job.user_id)
+    args = {k: date.fromisoformat(v) if k in _DATES else v for k, v in job.args.items()}
+    total = exports.count_rows(user, kind, args)
+    _set(job_id, status="running", rows_total=total, heartbeat_at=utcnow())
+    _, columns, rows = exports.prepare(user, kind, fmt, args, audit=False)
+    path = _path(job)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = path + ".part"
+    counter = _Progress(job_id, rows)
+    with open(partial, "wb") as out:
+        for chunk in exports.stream(user.id, kind, fmt, columns, counter, job=str(job_id)):
+            out.write(chunk)
+    os.replace(partial, path)
+    _set(job_id, status="done", finished_at=utcnow(), size_bytes=os.path.getsize(path), rows_done=counter.count)
+
+
+def _set(job_id, **values):
+    # Each its own short write transaction: on SQLite a write that follows a long read could fail at once.
+    with db.engine.begin() as conn:
+        conn.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
+
+
+class _Progress:
+    """A rows factory that writes the job's row count and heartbeat about once a second."""
+
+    def __init__(self, job_id, rows):
+        self.job_id, self.rows, self.count = job_id, rows, 0
+
+    def __call__(self):
+        last = time.monotonic()
+        for row in self.rows():
+            yield row
+            self.count += 1
+            if self.count % 500 == 0 and time.monotonic() - last >= HEARTBEAT_SECONDS:
+                last = time.monotonic()
+                _set(self.job_id, rows_done=self.count, heartbeat_at=utcnow())
+
+
+def _path(job):
+    return os.path.join(current_app.config["EXPORT_DIR"], f"{job.id}.{job.fmt}")
+
+
+def _signer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="export-file")
+
+
+def _sweep(folder, hours):
+    """Remove export files older than the keeping time (they hold personal data)."""
+    if not os.path.isdir(folder):
+        return
+    cutoff = time.time() - hours * 3600
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and os.path.getmtime(path) < cutoff:
+            os.unlink(path)

@@ -1,0 +1,124 @@
+"""Census targets per area: population, households and the participation % to reach; edited and imported."""
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Area, Target
+from server.models.types import utcnow
+from server.services import csv_import, scope
+from server.services.audit import record_event
+from server.services.tallies import resolve_area
+
+COLUMNS = ("area_code", "population", "households", "target_pct")
+
+
+def list_targets(actor, code):
+    """Return an area and its children, each with its target (or none yet)."""
+    scope.require_role(actor, scope.MANAGER_ROLES)
+    area = resolve_area(actor, code)
+    children = list(db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)))
+    areas = [area, *children]
+    targets = {
+        t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_([a.code for a in areas])))
+    }
+    return {"area": area, "rows": [_row(a, targets.get(a.code)) for a in areas]}
+
+
+def set_target(actor, code, values):
+    """Set one area's target; audited with the old and new figures."""
+    scope.require_role(actor, scope.MANAGER_ROLES)
+    area = resolve_area(actor, code)
+    target = db.session.get(Target, area.code)
+    before = _figures(target)
+    target = _apply(target, area.code, values)
+    record_event("target.updated", actor, "area", area.code, before=before, after=_figures(target))
+    db.session.commit()
+    return _row(area, target)
+
+
+def import_targets(actor, text, dry_run):
+    """Check every row of a targets CSV; unless dry_run and only if all rows are valid, save them all."""
+    scope.require_role(actor, scope.MANAGER_ROLES)
+    rows = csv_import.read_rows(text, COLUMNS, COLUMNS)
+    areas = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
+    seen = {}
+
+    def check(line, row):
+        errors, values = {}, {}
+        code = row.get("area_code", "")
+        if code not in areas:
+            errors["area_code"] = ["Area not found."]
+        elif not scope.area_in_scope(actor, code):
+            errors["area_code"] = ["Outside what your role may assign."]
+        elif repeat := csv_import.first_seen(seen, code, line):
+            errors["area_code"] = repeat
+        for name in ("population", "households"):
+            number = _whole(row.get(name, ""))
+            if number is None:
+                errors[name] = ["Not a valid integer."]
+            values[name] = number
+        values["target_pct"] = _percent(row.get("target_pct", ""))
+        if values["target_pct"] is None:
+            errors["target_pct"] = ["Must be greater than or equal to 0 and less than or equal to 100."]
+        return (code, values), errors
+
+    checked = csv_import.check_rows(rows, check)
+    existing = {t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_(list(areas))))}
+    report = {"dry_run": dry_run, "rows": len(checked), "created": 0, "updated": 0}
+    for code, _ in checked:
+        report["updated" if code in existing else "created"] += 1
+    if dry_run:
+        return report
+    for code, values in checked:
+        _apply(existing.get(code), code, values)
+    record_event("target.imported", actor, None, None, rows=len(checked), created=report["created"])
+    db.session.commit()
+    return report
+
+
+def _apply(target, code, values):
+    if target is None:
+        target = Target(area_code=code, population=0, households=0, target_pct=0)
+        db.session.add(target)
+    target.population = values["population"]
+    target.households = values["households"]
+    target.target_pct = values["target_pct"]
+    target.is_demo = False
+    target.updated_at = utcnow()
+    return target
+
+
+def _figures(target):
+    if target is None:
+        return None
+    return {"population": target.population, "households": target.households, "target_pct": float(target.target_pct)}
+
+
+def _row(area, target):
+    figures = _figures(target) or {"population": None, "households": None, "target_pct": None}
+    persons = None if target is None else round(target.population * float(target.target_pct) / 100)
+    return {
+        "code": area.code,
+        "name": area.name,
+        "level": area.level,
+        **figures,
+        "target_persons": persons,
+        "updated_at": target.updated_at if target else None,
+    }
+
+
+def _whole(text):
+    text = text.replace(".", "").replace(" ", "")  # 12.345 is how a spreadsheet in id-ID writes twelve thousand
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def _percent(text):
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return value if 0 <= value <= 100 and value == value.quantize(Decimal("0.01")) else None
