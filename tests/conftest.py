@@ -1,7 +1,9 @@
 """Fixtures: every test runs on SQLite and on PostgreSQL, each in databases this suite creates and drops."""
 
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -63,11 +65,15 @@ def drop_pg_database(url):
 
 
 _apps = []
+# Background export files of the whole run go here, never into the developer's instance folder.
+EXPORT_DIR = tempfile.mkdtemp(prefix="jb-exports-")
+atexit.register(shutil.rmtree, EXPORT_DIR, True)
 
 
 def make_app(url, **overrides):
     """Create the app on a database URL with the test settings (its engine is disposed after the test)."""
-    config = type("Cfg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "EXPORT_DIR": EXPORT_DIR, **overrides}
+    config = type("Cfg", (TestConfig,), settings)
     app = create_app(config)
     _apps.append(app)
     return app

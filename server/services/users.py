@@ -13,7 +13,7 @@ from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.reference import ROLE_LABELS
-from server.services.scope import MANAGER_ROLES, areas_by_code, may_assign, may_manage, require_role, under_scope
+from server.services.scope import MANAGER_ROLES, SUPERVISED_ROLES, areas_by_code, may_assign, may_manage, require_role, under_scope
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 USERNAME_RULE = "Use 3-64 lowercase letters, digits, dot, dash or underscore."
@@ -33,12 +33,14 @@ def account_errors(actor, username, role, area_codes, areas, taken):
     if wrong or (role != "admin" and not area_codes):
         errors["areas"] = [f"Not valid for role {role}: {', '.join(wrong) or '-'}."]
     elif actor is not None and not may_assign(actor, role, area_codes):
-        errors["role" if area_codes or role == "admin" else "areas"] = ["Outside what your role may assign."]
+        errors["role" if role not in SUPERVISED_ROLES else "areas"] = ["Outside what your role may assign."]
     return errors
 
 
 def create_user(username, role, password, area_codes=(), display_name=None, actor=None):
     """Create an account with its area scope; without a password it signs in by one-time code only."""
+    if actor is not None:
+        require_role(actor, MANAGER_ROLES)
     username = auth.normalize_username(username)
     area_codes = list(dict.fromkeys(area_codes))
     taken = db.session.scalar(select(User.id).where(User.username == username)) is not None

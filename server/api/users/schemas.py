@@ -7,8 +7,14 @@ from server.api.schemas_base import StrictSchema, Text
 from server.models.user import ROLES
 from server.services.users import USERNAME, USERNAME_RULE
 
-PASSWORD = fields.String(validate=validate.Length(8, 256), load_only=True)
 AREAS = fields.List(fields.String(validate=AREA_CODE), validate=validate.Length(max=50))
+
+
+class Username(Text):
+    """A username, compared and stored in lower case."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).lower()
 
 
 class UserQueryArgsSchema(StrictSchema):
@@ -25,7 +31,7 @@ class UserQueryArgsSchema(StrictSchema):
 class UserCreateSchema(StrictSchema):
     """A new account; without a password it signs in with one-time codes only."""
 
-    username = Text(required=True, validate=validate.Regexp(USERNAME, error=USERNAME_RULE))
+    username = Username(required=True, validate=validate.Regexp(USERNAME, error=USERNAME_RULE))
     display_name = Text(load_default=None, validate=validate.Length(1, 120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     areas = AREAS
