@@ -299,7 +299,14 @@ def test_targets_edit_and_import_with_dry_run(app, jember):
         .status_code
         == 404
     )
-    csv = 'area_code,population,households,target_pct\n35.09.19,1.000,300,"80,5"\n35.09.20,abc,10,50\n53.03.01,10,1,50\n35.09.99,1,1,1\n35.09.19,1,1,1\n'
+    csv = (
+        "area_code,population,households,target_pct\n"
+        '35.09.19,1.000,300,"80,5"\n'
+        "35.09.20,abc,10,50\n"
+        "53.03.01,10,1,50\n"
+        "35.09.99,1,1,1\n"
+        "35.09.19,1,1,1\n"
+    )
     body = sup.post("/api/v1/targets/import", json={"csv": csv}).get_json()
     assert set(body["errors"]) == {"3", "4", "5", "6"}
     assert db.session.get(Target, "35.09.19").population == 100000  # unchanged

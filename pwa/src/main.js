@@ -69,8 +69,10 @@ async function boot() {
     isIdle: () => !app.formDirty && !app.sync?.running,
   }).catch(() => {});
   const session = await app.appDb.get("kv", "session");
+  // A scanned sign-in QR opens the app at #/code/XXXXXXXX.
+  const code = /^#\/code\/([A-Za-z0-9-]{4,16})$/.exec(location.hash)?.[1];
   if (session) await startSession(session);
-  else showLogin();
+  else showLogin({ code });
 }
 
 async function startSession(session) {
@@ -96,7 +98,7 @@ async function startSession(session) {
   if (STAFF_ROLES.has(session.role)) {
     // Coordinators and supervisors get their screens; petugas never download them.
     app.staff = await import("./views/staff/index.js");
-    app.nav = app.staff.STAFF_NAV;
+    app.nav = app.staff.staffNav(session.role);
     document.body.classList.add("staff"); // wider pages on a desk screen
   } else app.nav = NAV;
   await loadReference();
@@ -126,20 +128,32 @@ function showApp() {
   route();
 }
 
-function showLogin({ message, again } = {}) {
+function showLogin({ message, again, code } = {}) {
   const el = $("login");
   // Already asking: never redraw under the user's fingers (a background retry can get another 401).
   if (!el.hidden) return;
   $("shell").hidden = Boolean(!again);
   el.hidden = false;
-  renderLogin(el, { message, username: again ? app.session?.username : "", onSubmit: login });
+  const username = again ? app.session?.username : "";
+  renderLogin(el, { message, username, code, onSubmit: login, onCode: loginWithCode });
 }
 
-/** Sign in; returns an error message to show, or null. */
-async function login(username, password) {
+/** Sign in with a password; returns an error message to show, or null. */
+function login(username, password) {
+  return signIn("/api/v1/auth/login", { username, password });
+}
+
+/** Sign in with a supervisor's one-time code; returns an error message to show, or null. */
+async function loginWithCode(code) {
+  const problem = await signIn("/api/v1/auth/code", { code });
+  if (!problem && location.hash.startsWith("#/code/")) history.replaceState(null, "", "#/");
+  return problem;
+}
+
+async function signIn(path, body) {
   let profile;
   try {
-    profile = await request("/api/v1/auth/login", { method: "POST", body: { username, password } });
+    profile = await request(path, { method: "POST", body });
   } catch (e) {
     return e.kind === "http" ? e.body?.message || t("error.generic") : t("login.offline");
   }

@@ -13,7 +13,15 @@ from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.reference import ROLE_LABELS
-from server.services.scope import MANAGER_ROLES, SUPERVISED_ROLES, areas_by_code, may_assign, may_manage, require_role, under_scope
+from server.services.scope import (
+    MANAGER_ROLES,
+    SUPERVISED_ROLES,
+    areas_by_code,
+    may_assign,
+    may_manage,
+    require_role,
+    under_scope,
+)
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 USERNAME_RULE = "Use 3-64 lowercase letters, digits, dot, dash or underscore."

@@ -58,7 +58,7 @@ def serve_site(tmp_path, sqlite_template, areas, prepare=None):
         user = SimpleNamespace(id=made.id, username=made.username, password=made.password)
     pwa_dir = tmp_path / "pwa"
     shutil.copytree(PWA_DIST, pwa_dir)
-    server = Server(url, env={"PWA_DIR": str(pwa_dir)})
+    server = Server(url, env={"PWA_DIR": str(pwa_dir), "EXPORT_DIR": str(tmp_path / "exports")})
     try:
         yield Site(server, url, user, pwa_dir, app)
     finally:

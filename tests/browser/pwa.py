@@ -16,7 +16,7 @@ def sign_in(page, site, password=PASSWORD):
     page.goto(site.url)
     page.fill("#login-username", site.user.username)
     page.fill("#login-password", password)
-    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("heading", name="Hari ini")).to_be_visible()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 

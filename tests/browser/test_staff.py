@@ -3,6 +3,7 @@
 Every staff screen is checked with axe-core and saved as a screenshot at 360×640 and at 1280×800.
 """
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def staff_sign_in(page, site, username, heading):
     page.goto(site.url)
     page.fill("#login-username", username)
     page.fill("#login-password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
@@ -107,13 +108,16 @@ def test_flag_correct_approve_round_trip(playwright_driver, demo_site, tmp_path)
 
         # The office downloads the follow-up list: streamed, masked, and the download is audited.
         desk.get_by_role("link", name="Periksa").click()
+        # Prepared in the background with its progress shown, then downloaded through a signed link.
+        desk.get_by_role("button", name="Siapkan Daftar kunjungan tahap wawancara (CSV)").click()
         with desk.expect_download() as download:
-            desk.get_by_role("link", name="Daftar kunjungan tahap wawancara (CSV)").click()
+            desk.get_by_role("link", name=re.compile(r"^Unduh jemput-bola-follow-up")).click()
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert "350919••••••0001" in text and kk(serial=1) not in text
         with demo_site.app.app_context():
             done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.follow_up_done")).one()
-            assert done.details["complete"] is True
+            assert done.details["complete"] is True and done.details["job"]
+            assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.downloaded")).one()
 
         for hash_, name, ready in (
             ("#/petugas", "enumerators", "enumerators"),

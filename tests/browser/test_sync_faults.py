@@ -118,7 +118,7 @@ def test_session_expired_while_offline(browser, site):
     assert server_counts(site) == (0, 0, 0)
     expect(page.locator("#login-username")).to_have_value(site.user.username)
     page.fill("#login-password", site.user.password)
-    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name="Masuk", exact=True).click()
     expect_unsent(page, 0)
     assert server_counts(site) == (1, 2, 3)
 

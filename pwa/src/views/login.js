@@ -1,43 +1,67 @@
 /**
- * Sign-in screen. The first sign-in on a phone needs a signal; afterwards the app works offline.
+ * Sign-in screen: a password, or a one-time code from the supervisor (scanned as a QR or typed).
+ * The first sign-in on a phone needs a signal; afterwards the app works offline.
  */
 import { t } from "../i18n.js";
 import { field, h, mount } from "./dom.js";
 
 /**
  * @param {HTMLElement} el
- * @param {{message?: string, username?: string, onSubmit: (u: string, p: string) => Promise<string|null>}} options
+ * @param {{message?: string, username?: string, code?: string,
+ *   onSubmit: (u: string, p: string) => Promise<string|null>, onCode: (code: string) => Promise<string|null>}} options
  */
-export function renderLogin(el, { message, username, onSubmit }) {
-  const error = h("p", { class: "alert", role: "alert", hidden: true });
+export function renderLogin(el, { message, username, code, onSubmit, onCode }) {
   const user = h("input", { name: "username", autocomplete: "username", autocapitalize: "none", required: true });
   const pass = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
   if (username) user.value = username;
-  const submit = h("button", { type: "submit" }, t("login.submit"));
-  const form = h(
+  const passwordForm = form(t("login.submit"), () => onSubmit(user.value.trim(), pass.value), pass, [
+    h("h1", null, t("login.title")),
+    message ? h("p", { class: "notice" }, message) : null,
+    field("login-username", t("login.username"), user),
+    field("login-password", t("login.password"), pass),
+  ]);
+  const codeInput = h("input", {
+    name: "code",
+    autocomplete: "one-time-code",
+    autocapitalize: "characters",
+    spellcheck: "false",
+    class: "mono",
+    required: true,
+    maxlength: "12",
+  });
+  if (code) codeInput.value = code;
+  const codeForm = form(t("login.codeSubmit"), () => onCode(codeInput.value), codeInput, [
+    h("h2", null, t("login.codeTitle")),
+    h("p", { class: "sub" }, t("login.codeHint")),
+    field("login-code", t("login.code"), codeInput),
+  ]);
+  mount(el, passwordForm, codeForm);
+  if (code) codeForm.requestSubmit();
+  else (username ? pass : user).focus();
+}
+
+function form(submitText, send, clearOnError, children) {
+  const error = h("p", { class: "alert", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit" }, submitText);
+  return h(
     "form",
     {
       class: "card",
       onsubmit: async (event) => {
         event.preventDefault();
         submit.disabled = true;
-        const problem = await onSubmit(user.value.trim(), pass.value);
+        const problem = await send();
         submit.disabled = false;
         if (problem) {
           error.textContent = problem;
           error.hidden = false;
-          pass.value = "";
-          pass.focus();
+          clearOnError.value = "";
+          clearOnError.focus();
         }
       },
     },
-    h("h1", null, t("login.title")),
-    message ? h("p", { class: "notice" }, message) : null,
-    field("login-username", t("login.username"), user),
-    field("login-password", t("login.password"), pass),
+    children,
     error,
     submit,
   );
-  mount(el, form);
-  (username ? pass : user).focus();
 }

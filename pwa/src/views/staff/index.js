@@ -3,6 +3,8 @@
  */
 import { addStrings, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
+import { MANAGER_ROLES, renderAdmin } from "./admin.js";
+import { ADMIN_STRINGS } from "./admin-strings.js";
 import { renderDuplicates } from "./duplicates.js";
 import { renderEnumerators } from "./enumerators.js";
 import { renderOverview } from "./overview.js";
@@ -12,14 +14,20 @@ import { renderReviewList, renderReviewRecord } from "./review.js";
 import { STAFF_STRINGS } from "./strings.js";
 
 addStrings(STAFF_STRINGS);
+addStrings(ADMIN_STRINGS);
 
-export const STAFF_NAV = [
+const NAV = [
   ["#/", "nav.overview", ""],
   ["#/petugas", "nav.enumerators", "petugas"],
   ["#/review", "nav.review", "review"],
   ["#/duplicates", "nav.duplicates", "duplicates"],
   ["#/settings", "nav.more", "settings"],
 ];
+
+/** The staff menu; supervisors and admins also get "Kelola" (administration). */
+export function staffNav(role) {
+  return MANAGER_ROLES.has(role) ? [...NAV.slice(0, 4), ["#/admin", "nav.admin", "admin"], NAV[4]] : NAV;
+}
 
 /** Render a staff screen (the overview for an unknown route); a failed load shows its message. */
 export async function renderStaff(el, app, view, id) {
@@ -32,6 +40,7 @@ export async function renderStaff(el, app, view, id) {
 }
 
 async function route(el, app, view, id) {
+  if (MANAGER_ROLES.has(app.session.role) && (await renderAdmin(el, app, view, id))) return;
   if (view === "area" && id) await renderOverview(el, app, id);
   else if (view === "petugas") await renderEnumerators(el, app);
   else if (view === "places") await renderPlaces(el, app, id || null);

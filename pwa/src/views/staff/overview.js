@@ -5,7 +5,6 @@ import { num, t, today } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { dailyChart } from "./chart.js";
 import { figures } from "./data.js";
-import { apiPath } from "./data.js";
 import { FIGURE_COLUMNS, downloads, pct, rankTable, stamp, unavailable } from "./ui.js";
 
 function yesterday() {
@@ -122,6 +121,6 @@ export async function renderOverview(el, app, code) {
       h("a", { class: "button secondary", href: `#/places/${area.code}` }, t("overview.places")),
       h("a", { class: "button secondary", href: `#/report/${area.code}` }, t("overview.report")),
     ),
-    downloads([["export.tallies", (fmt) => apiPath(`/api/v1/exports/tallies.${fmt}`, { area: area.code })]]),
+    downloads([["export.tallies", "tallies", { area: area.code }]]),
   );
 }

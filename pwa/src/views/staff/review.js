@@ -161,8 +161,8 @@ export async function renderReviewList(el, app) {
   });
   const { duplicate, ...exportFilters } = filters;
   const exported = downloads([
-    ["export.assists", (fmt) => apiPath(`/api/v1/exports/assists.${fmt}`, exportFilters)],
-    ["export.followUp", (fmt) => apiPath(`/api/v1/exports/follow-up.${fmt}`, { ...exportFilters, state: null })],
+    ["export.assists", "assists", exportFilters],
+    ["export.followUp", "follow-up", { ...exportFilters, state: null }],
   ]);
   mount(
     el,

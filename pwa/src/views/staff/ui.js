@@ -3,6 +3,7 @@
  */
 import { num, t, when } from "../../i18n.js";
 import { h } from "../dom.js";
+import { exportButton } from "./jobs.js";
 
 /** Percentage text, or a dash. */
 export function pct(value) {
@@ -82,25 +83,18 @@ export const FIGURE_COLUMNS = [
   ["col.success", (r) => pct(r.success_rate), "n"],
 ];
 
-/** Download links for an export in CSV and XLSX (plain links: the browser saves the streamed file). */
+/**
+ * Exports in CSV and XLSX, each prepared in the background with its progress shown, then downloaded.
+ * @param {Array<[string, string, Record<string, any>]>} kinds [label key, export kind, filters]
+ */
 export function downloads(kinds) {
   return h(
     "section",
     { class: "card no-print", "data-testid": "downloads" },
     h("h2", null, t("export.title")),
     h("p", { class: "sub" }, t("export.note")),
-    h(
-      "ul",
-      { class: "list plain" },
-      kinds.flatMap(([key, href]) =>
-        ["csv", "xlsx"].map((fmt) =>
-          h(
-            "li",
-            null,
-            h("a", { class: "button secondary", href: href(fmt), download: "" }, t(key, { fmt: fmt.toUpperCase() })),
-          ),
-        ),
-      ),
+    kinds.flatMap(([key, kind, params]) =>
+      ["csv", "xlsx"].map((fmt) => exportButton(t(key, { fmt: fmt.toUpperCase() }), kind, fmt, params)),
     ),
   );
 }

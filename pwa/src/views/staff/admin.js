@@ -1,0 +1,41 @@
+/**
+ * The administration hub of supervisors and admins, and its routes.
+ */
+import { t } from "../../i18n.js";
+import { h, mount } from "../dom.js";
+import { renderAudit } from "./audit.js";
+import { renderJobs } from "./jobs.js";
+import { renderTargets } from "./targets.js";
+import { renderNewUser, renderUser, renderUsers } from "./users.js";
+
+export const MANAGER_ROLES = new Set(["supervisor", "admin"]);
+
+/** Render an administration screen; returns false when the view is not one. */
+export async function renderAdmin(el, app, view, id) {
+  if (view === "users" && id === "new") renderNewUser(el, app);
+  else if (view === "users" && id) await renderUser(el, app, id);
+  else if (view === "users") await renderUsers(el, app);
+  else if (view === "targets") await renderTargets(el, app, id || null);
+  else if (view === "audit") await renderAudit(el, app);
+  else if (view === "exports") await renderJobs(el);
+  else if (view === "admin") renderHub(el);
+  else return false;
+  return true;
+}
+
+function renderHub(el) {
+  mount(
+    el,
+    h("h1", null, t("admin.title")),
+    h(
+      "ul",
+      { class: "list plain hub" },
+      [
+        ["#/users", "admin.users"],
+        ["#/targets", "admin.targets"],
+        ["#/audit", "admin.audit"],
+        ["#/exports", "admin.exports"],
+      ].map(([href, key]) => h("li", null, h("a", { class: "button secondary", href }, t(key)))),
+    ),
+  );
+}

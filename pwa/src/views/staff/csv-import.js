@@ -1,0 +1,84 @@
+/**
+ * Importing a CSV file in two steps: check it (a dry run listing every bad line), then import it, all rows
+ * or none. The file never leaves the screen until the supervisor asks.
+ */
+import { request } from "../../api.js";
+import { num, t } from "../../i18n.js";
+import { field, h, mount } from "../dom.js";
+
+/**
+ * A card with a file picker, "check" and "import" buttons and the report.
+ * @param {string} id unique id prefix
+ * @param {string} title
+ * @param {string} help which columns the file has
+ * @param {string} path the import endpoint
+ * @param {() => void} onDone called after a real import
+ */
+export function csvImport(id, title, help, path, onDone) {
+  const file = h("input", { type: "file", accept: ".csv,text/csv" });
+  const report = h("div", { "aria-live": "polite", "data-testid": `${id}-report` });
+  const check = h("button", { type: "button", class: "secondary" }, t("import.check"));
+  let text = null;
+
+  async function send(dryRun) {
+    try {
+      return { ok: await request(path, { method: "POST", body: { csv: text, dry_run: dryRun } }) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  check.addEventListener("click", async () => {
+    if (!file.files?.length) return file.focus();
+    text = await file.files[0].text();
+    check.disabled = true;
+    const result = await send(true);
+    check.disabled = false;
+    if (result.error) return mount(report, problems(result.error));
+    const run = h("button", { type: "button" }, t("import.run", { n: num(result.ok.rows) }));
+    run.addEventListener("click", async () => {
+      run.disabled = true;
+      const done = await send(false);
+      if (done.error) return mount(report, problems(done.error));
+      mount(report, h("p", { class: "notice", role: "status" }, t("import.done", { n: num(done.ok.rows) })));
+      onDone?.();
+    });
+    mount(report, h("p", { class: "notice" }, t("import.ok", { n: num(result.ok.rows) })), run);
+  });
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", null, title),
+    h("p", { class: "sub" }, help),
+    field(`${id}-file`, t("import.file"), file),
+    check,
+    report,
+  );
+}
+
+/** The problem of a failed import: its message, then each bad line with its fields and reasons. */
+function problems(error) {
+  const lines = Object.entries(error.body?.errors || {});
+  return h(
+    "div",
+    { role: "alert" },
+    h("p", { class: "alert" }, error.message),
+    lines.length
+      ? h(
+          "ul",
+          { class: "list plain errors" },
+          lines.map(([line, fields]) =>
+            h(
+              "li",
+              { "data-line": line },
+              h("strong", null, t("import.line", { line })),
+              ": ",
+              Object.entries(fields)
+                .map(([name, messages]) => `${name.replace(/^_/, "")} — ${[].concat(messages).join(" ")}`)
+                .join("; "),
+            ),
+          ),
+        )
+      : null,
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * Background exports: the server writes the file while the screen shows its progress, then offers a signed
+ * download link that expires. Works the same for a hundred rows or a million.
+ */
+import { request } from "../../api.js";
+import { dateTime, num, t } from "../../i18n.js";
+import { h, mount } from "../dom.js";
+
+const POLL_MS = 700;
+
+/** Start an export job with the given filters (empty ones left out); resolves with the created job. */
+export function startJob(kind, format, params) {
+  const body = { kind, format };
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value !== undefined && value !== null && value !== "") body[key] = value;
+  }
+  return request("/api/v1/exports/jobs", { method: "POST", body });
+}
+
+/** A button that prepares an export in the background and turns into its download link. */
+export function exportButton(text, kind, format, params) {
+  const box = h("div", { class: "job" });
+  const button = h("button", { type: "button", class: "secondary" }, t("jobs.prepare", { what: text }));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await follow(box, await startJob(kind, format, params));
+    } catch (error) {
+      mount(box, button, h("p", { class: "alert", role: "alert" }, error.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  mount(box, button);
+  return box;
+}
+
+/** Show a job's progress until it ends, then its download link (or why it failed). */
+export async function follow(box, job) {
+  const status = h("p", { class: "msg", role: "status", "aria-live": "polite" });
+  const bar = h("progress", { max: "100" });
+  mount(box, status, bar);
+  while (job.status === "queued" || job.status === "running") {
+    const known = job.rows_total !== null && job.rows_total !== undefined;
+    status.textContent = known
+      ? t("jobs.running", { done: num(job.rows_done), total: num(job.rows_total) })
+      : t("jobs.runningNoTotal");
+    if (known && job.rows_total > 0) bar.value = Math.round((100 * job.rows_done) / job.rows_total);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = await request(`/api/v1/exports/jobs/${job.id}`);
+  }
+  mount(box, jobResult(job));
+  return job;
+}
+
+/** The outcome of a finished job: its link, or why it failed. */
+export function jobResult(job) {
+  if (job.status !== "done") return h("p", { class: "alert", role: "alert" }, t("jobs.failed", { error: job.error }));
+  return [
+    h(
+      "a",
+      { class: "button", href: job.download_url, download: job.filename },
+      t("jobs.ready", { name: job.filename }),
+    ),
+    h("p", { class: "sub" }, t("jobs.linkNote", { when: dateTime(Date.parse(job.link_expires_at)) })),
+  ];
+}
+
+/** Render the user's recent exports with their state and fresh links. */
+export async function renderJobs(el) {
+  const jobs = await request("/api/v1/exports/jobs");
+  mount(
+    el,
+    h("h1", null, t("jobs.title")),
+    jobs.length
+      ? h(
+          "ul",
+          { class: "list", "data-testid": "jobs" },
+          jobs.map((job) => {
+            const box = h("div");
+            if (job.status === "queued" || job.status === "running") follow(box, job);
+            else mount(box, jobResult(job));
+            return h(
+              "li",
+              null,
+              h("strong", null, job.filename),
+              h("small", null, dateTime(Date.parse(job.created_at))),
+              box,
+            );
+          }),
+        )
+      : h("p", null, t("jobs.none")),
+  );
+}

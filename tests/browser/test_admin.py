@@ -1,0 +1,105 @@
+"""Supervisor in the browser: creates a petugas, sets up their phone with a one-time QR code, sees it sync,
+then blocks it as lost; the phone explains why its records no longer go up. Every screen is audited."""
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Assist, AuditEvent, User
+from tests.browser.conftest import Browser, serve_site
+from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, start_outreach, unsent
+from tests.factories import PASSWORD, make_user
+
+
+def test_supervisor_creates_petugas_who_signs_in_by_code_and_syncs(playwright_driver, tmp_path, sqlite_template):
+    def supervisor(app):
+        make_user(role="supervisor", areas=["35.09"], username="sup.jember", display_name="Supervisor Jember")
+
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], supervisor) as site:
+        desk_browser = Browser(playwright_driver, tmp_path / "desk", bypass_csp=True)  # axe-core is injected
+        phone_browser = Browser(playwright_driver, tmp_path / "phone", bypass_csp=True)
+        try:
+            desk, phone = desk_browser.page, phone_browser.page
+            desk.goto(site.url)
+            desk.fill("#login-username", "sup.jember")
+            desk.fill("#login-password", PASSWORD)
+            desk.get_by_role("button", name="Masuk", exact=True).click()
+            desk.get_by_role("link", name="Kelola").click()
+            expect(desk.get_by_role("heading", name="Kelola")).to_be_visible()
+            audit(desk, "admin-hub")
+
+            # A new petugas, without a password: the phone will be set up by code.
+            desk.get_by_role("link", name="Pengguna").click()
+            expect(desk.get_by_test_id("users")).to_be_visible()
+            audit(desk, "admin-users")
+            desk.get_by_role("link", name="Tambah pengguna").click()
+            desk.fill("#new-username", "Rina.Petugas")
+            desk.fill("#new-display_name", "Rina Lestari")
+            desk.fill("#new-areas", "35.09.19")
+            desk.get_by_role("button", name="Simpan pengguna").click()
+            expect(desk.locator("#new-areas-msg")).to_contain_text("Tidak sesuai untuk peran enumerator")
+            audit(desk, "admin-new-user")
+            desk.fill("#new-areas", "35.09.19.1001")
+            desk.get_by_role("button", name="Simpan pengguna").click()
+            expect(desk.get_by_role("heading", name="Rina Lestari")).to_be_visible()
+            desk.get_by_role("button", name="Siapkan HP dengan kode").click()
+            code = desk.get_by_test_id("code").inner_text()
+            expect(desk.get_by_role("img", name="Kode QR untuk masuk sebagai Rina Lestari")).to_be_visible()
+            audit(desk, "admin-user-code")
+
+            # The phone opens the QR's link: signed in at once, no password typed.
+            phone.goto(f"{site.url}/#/code/{code.replace('-', '')}")
+            expect(phone.get_by_role("heading", name="Hari ini")).to_be_visible()
+            phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            start_outreach(phone)
+            log_assist(phone, 1)
+            send_now(phone)
+            expect_unsent(phone, 0)
+            with site.app.app_context():
+                rina = db.session.scalars(select(User).where(User.username == "rina.petugas")).one()
+                assert db.session.scalars(select(Assist.owner_id)).all() == [rina.id]
+            # The code worked once: a second phone cannot reuse it.
+            other = desk_browser.context.new_page()
+            other.goto(f"{site.url}/api/v1/users")  # any page of the site, to post from its origin
+            status = other.evaluate(
+                """(code) => fetch('/api/v1/auth/code', {method: 'POST', credentials: 'omit',
+                     headers: {'Content-Type': 'application/json', 'X-Requested-With': 'x'},
+                     body: JSON.stringify({code})}).then(r => r.status)""",
+                code,
+            )
+            assert status == 401
+            other.close()
+
+            # The phone is lost: the supervisor blocks it; its next upload is refused and it says why.
+            desk.reload()
+            devices = desk.get_by_test_id("devices")
+            expect(devices).to_contain_text("Sinkron terakhir")
+            desk.once("dialog", lambda dialog: dialog.accept())
+            desk.get_by_role("button", name="Blokir HP ini").click()
+            expect(desk.get_by_test_id("devices")).to_contain_text("Diblokir")
+            audit(desk, "admin-user-devices")
+            log_assist(phone, 2)
+            send_now(phone)
+            expect(phone.get_by_role("alert").filter(has_text="HP ini diblokir supervisor")).to_be_visible(
+                timeout=15000
+            )
+            expect(unsent(phone)).to_contain_text("1 belum terkirim")
+            audit(phone, "phone-blocked")
+
+            # The audit log tells who did what.
+            desk.get_by_role("link", name="Kelola").click()
+            desk.get_by_role("link", name="Log audit").click()
+            table = desk.get_by_test_id("audit")
+            for action in ("device.revoked", "auth.code_login", "sign_in_code.issued", "user.created"):
+                expect(table.locator(f"tr[data-action='{action}']").first).to_be_visible()
+            audit(desk, "admin-audit")
+            desk.get_by_role("link", name="Kelola").click()
+            desk.get_by_role("link", name="Target").click()
+            expect(desk.get_by_test_id("targets")).to_be_visible()
+            audit(desk, "admin-targets")
+            with site.app.app_context():
+                actions = set(db.session.scalars(select(AuditEvent.action)))
+                assert {"user.created", "sign_in_code.issued", "auth.code_login", "device.revoked"} <= actions
+        finally:
+            phone_browser.close()
+            desk_browser.close()
