@@ -73,6 +73,8 @@ class Config:
     EXPORT_KEEP_HOURS = _int("EXPORT_KEEP_HOURS", 24)
     EXPORT_LINK_MINUTES = _int("EXPORT_LINK_MINUTES", 60)
     EXPORT_JOBS_PER_USER = _int("EXPORT_JOBS_PER_USER", 2)
+    # On PostgreSQL the assists CSV comes straight from COPY (the same bytes, several times faster).
+    EXPORT_CSV_COPY = _bool("EXPORT_CSV_COPY", True)
 
     # Administration: how long a one-time phone sign-in code works, and the largest CSV import.
     SIGN_IN_CODE_MINUTES = _int("SIGN_IN_CODE_MINUTES", 10)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 
 from server.extensions import db
 from server.models import Assist, AuditEvent, Outreach
-from server.services import tally_cells
+from server.services import export_copy, tally_cells
 from tests.factories import kk, make_user
 from tests.helpers_field import log_households, petugas_client, staff_client
 from tests.live import Server
@@ -207,3 +207,30 @@ def test_an_export_cut_off_by_the_client_is_audited_as_incomplete(app, db_url):
         assert 0 < done[0].details["rows"] < 20_000
     finally:
         server.stop()
+
+
+def test_copy_path_writes_the_same_bytes_as_the_python_writer(app, backend):
+    phone = petugas_client(app, ["35.09.19.1001", "35.09.19.1002"])
+    log_households(phone, "35.09.19.1001", [kk(serial=1)], notes='koma, "kutip"\nbaris baru', phone="+6281234567890")
+    log_households(
+        phone, "35.09.19.1002", [kk(serial=2)], phone="0812345678", reasons=["tidak_paham", "lansia_disabilitas"]
+    )
+    log_households(phone, "35.09.19.1001", [kk(serial=3)], outcome="gagal", device_used="hp_warga", notes="")
+    _, (voided,) = log_households(phone, "35.09.19.1001", [kk(serial=4)], place_kind="pasar")
+    sup = staff_client(app, "supervisor", ["35.09"])
+    detail = sup.get(f"/api/v1/review/assists/{voided}")
+    sup.post(
+        f"/api/v1/review/assists/{voided}/decision",
+        json={"action": "flag", "comment": "Cek, lagi"},
+        headers={"If-Match": detail.headers["ETag"]},
+    )
+    assert export_copy.available("csv") == (backend == "postgresql")
+    for query in ({}, {"unmask": "true"}, {"desa": "35.09.19.1001", "outcome": "berhasil"}):
+        app.config["EXPORT_CSV_COPY"] = True
+        fast = sup.get("/api/v1/exports/assists.csv", query_string=query).get_data()
+        app.config["EXPORT_CSV_COPY"] = False
+        slow = sup.get("/api/v1/exports/assists.csv", query_string=query).get_data()
+        assert fast == slow, (query, fast.decode(), slow.decode())
+        assert fast.count(b"\n") >= 2
+    done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.assists_done")).all()
+    assert [e.details["rows"] for e in done] == [4, 4, 4, 4, 2, 2]

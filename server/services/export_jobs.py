@@ -133,6 +133,9 @@ def _write(job):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = path + ".part"
     counter = _Progress(job_id, rows)
+    if isinstance(rows, exports.export_copy.CopyRows):
+        rows.progress = counter.report
+        counter = rows
     with open(partial, "wb") as out:
         for chunk in exports.stream(user.id, kind, fmt, columns, counter, job=str(job_id)):
             out.write(chunk)
@@ -147,19 +150,23 @@ def _set(job_id, **values):
 
 
 class _Progress:
-    """A rows factory that writes the job's row count and heartbeat about once a second."""
+    """A rows factory that writes the job's row count and heartbeat about once a second (COPY reports too)."""
 
     def __init__(self, job_id, rows):
-        self.job_id, self.rows, self.count = job_id, rows, 0
+        self.job_id, self.rows, self.count, self.last = job_id, rows, 0, time.monotonic()
 
     def __call__(self):
-        last = time.monotonic()
         for row in self.rows():
             yield row
             self.count += 1
-            if self.count % 500 == 0 and time.monotonic() - last >= HEARTBEAT_SECONDS:
-                last = time.monotonic()
-                _set(self.job_id, rows_done=self.count, heartbeat_at=utcnow())
+            if self.count % 500 == 0:
+                self.report(self.count)
+
+    def report(self, count):
+        """Write how many rows are done, at most about once a second."""
+        if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
+            self.last = time.monotonic()
+            _set(self.job_id, rows_done=count, heartbeat_at=utcnow())
 
 
 def _path(job):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Assist, Outreach, User
+from server.services import export_copy
 from server.services.audit import record_event
 from server.services.identity import mask_kk, mask_phone
 from server.services.reference import LABELS
@@ -112,7 +113,8 @@ def prepare(user, kind, fmt, args, audit=True, **details):
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
     columns = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}[kind]
     filename = f"jemput-bola-{kind.replace('_', '-')}-{area.code}.{fmt}"
-    return filename, columns, lambda: builders[kind](user, area, args, unmask)
+    rows = builders[kind](user, area, args, unmask, fmt)
+    return filename, columns, rows
 
 
 def count_rows(user, kind, args):
@@ -141,7 +143,14 @@ def stream(actor_id, kind, fmt, columns, rows, **details):
             yield row
 
     try:
-        yield from writer(columns, counted())
+        if isinstance(rows, export_copy.CopyRows):
+            yield _csv_header(columns)
+            try:
+                yield from rows.chunks()
+            finally:
+                count = rows.count
+        else:
+            yield from writer(columns, counted())
         complete = True
     finally:
         db.session.rollback()  # end the long read before writing the audit row
@@ -149,11 +158,18 @@ def stream(actor_id, kind, fmt, columns, rows, **details):
         db.session.commit()
 
 
+def _csv_header(columns):
+    # The BOM lets spreadsheet programs see UTF-8; lines end in \n, as COPY writes them.
+    buffer = io.StringIO("\ufeff")
+    buffer.seek(0, io.SEEK_END)
+    csv.writer(buffer, lineterminator="\n").writerow([title for title, _ in columns])
+    return buffer.getvalue().encode()
+
+
 def _csv_chunks(columns, rows):
     buffer = io.StringIO()
-    out = csv.writer(buffer)
-    buffer.write("\ufeff")  # lets spreadsheet programs see UTF-8
-    out.writerow([title for title, _ in columns])
+    out = csv.writer(buffer, lineterminator="\n")
+    buffer.write(_csv_header(columns).decode())
     for n, row in enumerate(rows, start=1):
         out.writerow(["" if row.get(key) is None else row[key] for _, key in columns])
         if n % CHUNK_ROWS == 0:
@@ -191,9 +207,12 @@ def _cell(value):
 def _base_query(columns):
     kec = aliased(Area)
     desa = aliased(Area)
+    return _joined(select(*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name")), desa, kec)
+
+
+def _joined(query, desa, kec):
     return (
-        select(*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name"))
-        .join(Outreach, Outreach.id == Assist.outreach_id)
+        query.join(Outreach, Outreach.id == Assist.outreach_id)
         .join(User, User.id == Assist.owner_id)
         .join(desa, desa.code == Assist.desa_code)
         .join(kec, kec.code == Assist.kecamatan_code)
@@ -204,7 +223,20 @@ def _stream_rows(query):
     return db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)).mappings()
 
 
-def _assist_rows(user, area, args, unmask):
+def _assist_rows(user, area, args, unmask, fmt):
+    if export_copy.available(fmt):
+        kec, desa = aliased(Area), aliased(Area)
+        cells = export_copy.assist_cells(desa.name, kec.name, unmask)
+        query = _joined(select(*cells), desa, kec)
+        return export_copy.CopyRows(_assist_order(filter_assists(query, area, args)))
+    return lambda: _assist_dicts(area, args, unmask)
+
+
+def _assist_order(query):
+    return query.order_by(Assist.kecamatan_code, Assist.desa_code, Outreach.date, Assist.id)
+
+
+def _assist_dicts(area, args, unmask):
     a, o = Assist, Outreach
     query = _base_query(
         (
@@ -235,8 +267,7 @@ def _assist_rows(user, area, args, unmask):
             a.updated_at,
         )
     )
-    query = filter_assists(query, area, args).order_by(a.kecamatan_code, a.desa_code, o.date, a.id)
-    for row in _stream_rows(query):
+    for row in _stream_rows(_assist_order(filter_assists(query, area, args))):
         out = dict(row)
         out.update(
             kk_number=out["kk_number"] if unmask else mask_kk(out["kk_number"]),
@@ -250,12 +281,16 @@ def _assist_rows(user, area, args, unmask):
             date=out["date"].isoformat(),
         )
         for key in ("device_time", "received_at", "updated_at"):
-            out[key] = out[key].isoformat() if out[key] else None
+            out[key] = out[key].strftime(export_copy.TIME_FORMAT) if out[key] else None
         yield out
 
 
-def _follow_up_rows(user, area, args, unmask):
+def _follow_up_rows(user, area, args, unmask, fmt):
     """One row per household and desa: its best outcome (berhasil wins), and whether it needs a visit."""
+    return lambda: _follow_up_dicts(area, args, unmask)
+
+
+def _follow_up_dicts(area, args, unmask):
     a, o = Assist, Outreach
     rank = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
     query = _base_query(
@@ -302,7 +337,11 @@ def _follow_up(row, times, unmask):
     }
 
 
-def _tally_rows(user, area, args, unmask):
+def _tally_rows(user, area, args, unmask, fmt):
+    return lambda: _tally_dicts(user, area, args)
+
+
+def _tally_dicts(user, area, args):
     body = tallies(user, {**args, "area": area.code, "by": args.get("by") or "child"})
     yield from body["rows"]
     yield {"key": "", "label": "Jumlah", **{k: v for k, v in body["total"].items() if k != "rank"}}
