@@ -4,8 +4,7 @@ from flask import request
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
-from server.api.devices.schemas import DeviceRegisterSchema, DeviceSchema
-from server.api.users.schemas import DeviceInfoSchema
+from server.api.devices.schemas import DeviceInfoSchema, DeviceRegisterSchema, DeviceSchema
 from server.services import devices
 
 bp = Blueprint("devices", __name__, description="Phones (installations of the app)")

@@ -20,3 +20,11 @@ class DeviceSchema(StrictSchema):
     last_sync_at = fields.DateTime(allow_none=True)
     app_version = fields.String(allow_none=True)
     pending_count = fields.Integer(allow_none=True)
+
+
+class DeviceInfoSchema(DeviceSchema):
+    """A phone of an account, as its supervisor sees it."""
+
+    last_seen_at = fields.DateTime(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from server.api.areas.schemas import AREA_CODE, AreaSchema
+from server.api.devices.schemas import DeviceInfoSchema
 from server.api.schemas_base import StrictSchema, Text
 from server.models.user import ROLES
 from server.services.users import USERNAME, USERNAME_RULE
@@ -68,19 +69,6 @@ class ImportReportSchema(StrictSchema):
     created = fields.Integer()
     updated = fields.Integer()
     without_password = fields.Integer()
-
-
-class DeviceInfoSchema(StrictSchema):
-    """A phone of an account, as its supervisor sees it."""
-
-    id = fields.UUID()
-    created_at = fields.DateTime()
-    last_seen_at = fields.DateTime(allow_none=True)
-    last_sync_at = fields.DateTime(allow_none=True)
-    app_version = fields.String(allow_none=True)
-    pending_count = fields.Integer(allow_none=True)
-    user_agent = fields.String(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
 
 
 class UserSchema(StrictSchema):

@@ -5,6 +5,7 @@ import { request } from "../../api.js";
 import { dateTime, t } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath } from "./data.js";
+import { wideTable } from "./ui.js";
 
 const ACTIONS = ["auth", "review", "export", "user", "device", "target", "sign_in_code", "sync"];
 
@@ -50,25 +51,11 @@ export async function renderAudit(el, app) {
       field("audit-action", t("audit.action"), action),
       h("button", { type: "submit", class: "secondary" }, t("audit.search")),
     ),
-    h(
-      "div",
-      { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("audit.title") },
-      h(
-        "table",
-        { class: "figures", "data-testid": "audit" },
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            ["audit.when", "audit.who", "audit.what", "audit.about", "audit.details"].map((k) =>
-              h("th", { scope: "col" }, t(k)),
-            ),
-          ),
-        ),
-        body,
-      ),
+    wideTable(
+      t("audit.title"),
+      "audit",
+      ["audit.when", "audit.who", "audit.what", "audit.about", "audit.details"],
+      body,
     ),
     more,
   );

@@ -7,6 +7,7 @@ import { num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { csvImport } from "./csv-import.js";
 import { apiPath } from "./data.js";
+import { wideTable } from "./ui.js";
 
 /** Render the targets of an area (default: the user's own). */
 export async function renderTargets(el, app, code) {
@@ -17,28 +18,14 @@ export async function renderTargets(el, app, code) {
     body.area.parent_code && code ? h("p", null, h("a", { href: `#/targets/${body.area.parent_code}` }, "←")) : null,
     h("h1", null, `${t("targets.title")} — ${body.area.name}`),
     note,
-    h(
-      "div",
-      { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("targets.title") },
+    wideTable(
+      t("targets.title"),
+      "targets",
+      ["targets.area", "targets.population", "targets.households", "targets.pct", "targets.persons", ""],
       h(
-        "table",
-        { class: "figures", "data-testid": "targets" },
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            ["targets.area", "targets.population", "targets.households", "targets.pct", "targets.persons", ""].map(
-              (k) => h("th", { scope: "col" }, k ? t(k) : ""),
-            ),
-          ),
-        ),
-        h(
-          "tbody",
-          null,
-          body.rows.map((row) => targetRow(app, row, row.code !== body.area.code, note)),
-        ),
+        "tbody",
+        null,
+        body.rows.map((row) => targetRow(app, row, row.code !== body.area.code, note)),
       ),
     ),
     csvImport("targets-import", t("targets.import"), t("targets.importHelp"), "/api/v1/targets/import", () =>

@@ -76,6 +76,34 @@ export function rankTable(rows, columns, { testId, markEnds = true, label } = {}
   );
 }
 
+/**
+ * A wide table in a focusable, named region (a keyboard or screen-reader user can scroll it too).
+ * @param {string} label
+ * @param {string} testId
+ * @param {string[]} headers string keys ("" for an empty header)
+ * @param {HTMLElement} body the tbody
+ */
+export function wideTable(label, testId, headers, body) {
+  return h(
+    "div",
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label },
+    h(
+      "table",
+      { class: "figures", "data-testid": testId },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          headers.map((k) => h("th", { scope: "col" }, k ? t(k) : "")),
+        ),
+      ),
+      body,
+    ),
+  );
+}
+
 /** The usual figure columns after rank and name. */
 export const FIGURE_COLUMNS = [
   ["col.households", (r) => num(r.households), "n"],
