@@ -369,7 +369,7 @@ IMPORT_AREAS = """code,name,level,parent,bps_code
 99,PROVINSI UJI,provinsi,,99
 99.01,KABUPATEN UJI,2,99,9901
 99.01.01,Kecamatan Uji,3,99.01,9901010
-99.01.01.2001,Desa Uji,desa,99.01.01,9901010001
+9901012001,Desa Uji,desa,990101,9901010001
 """
 
 

@@ -96,6 +96,8 @@ LEVEL_WORDS = {"provinsi": 1, "kabupaten": 2, "kota": 2, "kecamatan": 3, "desa":
 def import_areas(text, dry_run):
     """Check every row of an area list (code, name, level, parent); unless dry_run and all are valid, load it."""
     rows = csv_import.read_rows(text, AREA_COLUMNS, AREA_COLUMNS[:4])
+    for _, row in rows:
+        row["code"], row["parent"] = _dotted(row.get("code", "")), _dotted(row.get("parent", ""))
     in_file = {row.get("code"): _level(row.get("level", "")) for _, row in rows}
     parents = areas_by_code({row.get("parent") for _, row in rows if row.get("parent")})
     seen = {}
@@ -138,6 +140,13 @@ def import_areas(text, dry_run):
         record_event("area.imported", None, None, None, rows=len(checked), created=report["created"])
         upsert_areas(sorted(checked, key=lambda r: r["level"]))  # parents first, for the foreign key
     return report
+
+
+def _dotted(code):
+    """Return a code in the dotted form; lists often drop the dots (3509191001 is 35.09.19.1001)."""
+    if code.isdigit() and len(code) in (4, 6, 10):
+        return ".".join(filter(None, (code[:2], code[2:4], code[4:6], code[6:])))
+    return code
 
 
 def _level(text):
