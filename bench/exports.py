@@ -96,14 +96,23 @@ def _exports(url, xlsx_from):
                 for chunk in r.iter_content(1 << 16):
                     size += len(chunk)
             seconds = time.perf_counter() - started
-            rows = http.get(f"{server.url}/api/v1/tallies?by=child" + (f"&from={xlsx_from}" if name == "xlsx" else ""))
-            total = rows.json()["total"]
-            count = total["households"] + total["excluded_households"]
+            count = _exported_rows(url)
             out[name] = {"rows": count, "seconds": seconds, "bytes": size, "peak_rss_mb": _peak_rss_kb(worker) / 1024}
         out["csv_job"] = _job(http, server.url)
         return out
     finally:
         server.stop()
+
+
+def _exported_rows(url):
+    """Return the row count the server audited for its last export (voided records are not exported)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT details->>'rows' FROM audit_events WHERE action = 'export.assists_done' ORDER BY id DESC")
+        ).scalar()
+    engine.dispose()
+    return int(rows)
 
 
 def _job(http, base):

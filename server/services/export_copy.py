@@ -5,15 +5,13 @@ writer formats it (labels, masks, times), so the file is the same, only several 
 """
 
 from flask import current_app
-from sqlalchemy import Text, case, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Text, case, cast, func
 
 from server.extensions import db
 from server.models import Assist, Outreach, User
 from server.services.reference import LABELS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the Python side
-_SQL_TIME = "YYYY-MM-DD HH24:MI:SS"
 BULLET = "•"
 
 
@@ -32,7 +30,7 @@ def _text(column):
 
 
 def _time(column):
-    return func.to_char(func.timezone("UTC", column), _SQL_TIME)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS")
 
 
 def _masked(column, keep_start, keep_end):
@@ -43,12 +41,13 @@ def _masked(column, keep_start, keep_end):
 
 
 def _reasons():
-    element = func.json_array_elements_text(Assist.reasons).table_valued("value", with_ordinality="n").render_derived()
-    return (
-        select(func.string_agg(_label("reason", element.c.value), aggregate_order_by(literal(", "), element.c.n)))
-        .select_from(element)
-        .scalar_subquery()
-    )
+    # Text operations on the stored JSON (["a", "b"]) instead of unnesting it: a subquery per row took 40% of
+    # the export's time. Codes become labels while still quoted, so one code inside another cannot match.
+    text = cast(Assist.reasons, Text)
+    for code, names in LABELS["reason"].items():
+        text = func.replace(text, f'"{code}"', names[0])
+    text = func.regexp_replace(func.replace(text, '"', ""), r"\s*,\s*", ", ", "g")
+    return func.nullif(func.btrim(text, "[] "), "")
 
 
 def assist_cells(desa_name, kecamatan_name, unmask):
