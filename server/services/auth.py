@@ -24,15 +24,15 @@ def normalize_username(username):
 def sign_in(username, password):
     """Check credentials and start a session; raise a generic problem on any failure."""
     key = normalize_username(username)[:64]
-    check_throttle(key)
+    throttle = check_throttle(key)
     user = db.session.scalar(select(User).where(User.username == key))
     valid = verify_password(user.password_hash if user else None, password)
     if not (valid and user.active):
-        count_failure(key)
+        count_failure(throttle)
         record_event("auth.login_failed", user if user else None, username=key)
         db.session.commit()
         raise Problem("auth.invalid_credentials")
-    clear_throttle(key)
+    clear_throttle(throttle)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record_event("auth.login", user)
@@ -49,7 +49,7 @@ def start_session(user):
 
 
 def check_throttle(key):
-    """Raise auth.throttled while the key (a username, or a client for one-time codes) is locked."""
+    """Return the throttle row of a key (a username, or a client for one-time codes); raise while it is locked."""
     throttle = _throttle_row(key)
     now = utcnow()
     if throttle.locked_until and throttle.locked_until > now:
@@ -57,11 +57,11 @@ def check_throttle(key):
         record_event("auth.login_throttled", username=key)
         db.session.commit()
         raise Problem("auth.throttled", headers={"Retry-After": str(seconds)}, seconds=seconds)
+    return throttle
 
 
-def clear_throttle(key):
-    """Forget the failures of a key after a successful sign-in."""
-    throttle = _throttle_row(key)
+def clear_throttle(throttle):
+    """Forget the failures counted in a throttle row after a successful sign-in."""
     throttle.failures, throttle.locks, throttle.locked_until = 0, 0, None
 
 
@@ -98,10 +98,10 @@ def _throttle_row(key):
     return db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update())
 
 
-def count_failure(key):
-    """Count a failed sign-in for a key; enough of them lock it for a while."""
+def count_failure(throttle):
+    """Count a failed sign-in in a throttle row; enough of them lock its key for a while."""
     cfg = current_app.config
-    throttle, now = _throttle_row(key), utcnow()
+    now = utcnow()
     if now - throttle.window_start > timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"]):
         throttle.failures, throttle.window_start = 0, now
     throttle.failures += 1

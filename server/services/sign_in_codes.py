@@ -60,7 +60,7 @@ def redeem(text):
     """Sign in with a code: it works once, before it expires; failures count towards the throttle."""
     code = "".join(ch for ch in text.upper() if ch.isalnum())
     key = "code:" + (auth.client_address() or "-")
-    auth.check_throttle(key)
+    throttle = auth.check_throttle(key)
     now = utcnow()
     # One UPDATE both checks and uses the code, so two phones racing with the same code cannot both win.
     used = db.session.execute(
@@ -71,12 +71,12 @@ def redeem(text):
     ).first()
     user = db.session.get(User, used[0]) if used else None
     if user is None or not user.active:
-        db.session.rollback()
-        auth.count_failure(key)
+        # A code of a disabled account stays spent: it must not work once the account is enabled again.
+        auth.count_failure(throttle)
         record_event("auth.code_failed")
         db.session.commit()
         raise Problem("auth.code_invalid")
-    auth.clear_throttle(key)
+    auth.clear_throttle(throttle)
     record_event("auth.code_login", user, "user", user.id, issued_by=used[1])
     return auth.start_session(user)
 

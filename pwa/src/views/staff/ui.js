@@ -39,35 +39,22 @@ export function rankTable(rows, columns, { testId, markEnds = true, label } = {}
     if (row.rank === bottom) return h("span", { class: "badge bottom" }, t("overview.bottom"));
     return null;
   };
-  return h(
-    "div",
-    // Focusable and named, so a keyboard or screen-reader user can scroll a wide table too.
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label },
+  return wideTable(
+    label,
+    testId,
+    columns.map(([key, , cls]) => [key, cls]),
     h(
-      "table",
-      { class: "figures", "data-testid": testId },
-      h(
-        "thead",
-        null,
+      "tbody",
+      null,
+      rows.map((row) =>
         h(
           "tr",
-          null,
-          columns.map(([key, , cls]) => h("th", { scope: "col", class: cls }, t(key))),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        rows.map((row) =>
-          h(
-            "tr",
-            { "data-rank": row.rank, "data-key": row.key },
-            columns.map(([, cell, cls], i) =>
-              h(
-                i === 1 ? "th" : "td",
-                { class: cls, scope: i === 1 ? "row" : null },
-                i === 1 ? [cell(row), " ", mark(row)] : cell(row),
-              ),
+          { "data-rank": row.rank, "data-key": row.key },
+          columns.map(([, cell, cls], i) =>
+            h(
+              i === 1 ? "th" : "td",
+              { class: cls, scope: i === 1 ? "row" : null },
+              i === 1 ? [cell(row), " ", mark(row)] : cell(row),
             ),
           ),
         ),
@@ -77,10 +64,10 @@ export function rankTable(rows, columns, { testId, markEnds = true, label } = {}
 }
 
 /**
- * A wide table in a focusable, named region (a keyboard or screen-reader user can scroll it too).
+ * A wide table in a focusable, named region: a keyboard or screen-reader user can scroll it too.
  * @param {string} label
  * @param {string} testId
- * @param {string[]} headers string keys ("" for an empty header)
+ * @param {Array<string|[string, string?]>} headers string keys ("" for an empty header), or [key, class]
  * @param {HTMLElement} body the tbody
  */
 export function wideTable(label, testId, headers, body) {
@@ -96,7 +83,10 @@ export function wideTable(label, testId, headers, body) {
         h(
           "tr",
           null,
-          headers.map((k) => h("th", { scope: "col" }, k ? t(k) : "")),
+          headers.map((header) => {
+            const [key, cls] = Array.isArray(header) ? header : [header, null];
+            return h("th", { scope: "col", class: cls }, key ? t(key) : "");
+          }),
         ),
       ),
       body,
