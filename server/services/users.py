@@ -98,7 +98,8 @@ def list_users(actor, args):
     page, per_page = args["page"], args["per_page"]
     users = list(db.session.scalars(query.order_by(User.username).limit(per_page).offset((page - 1) * per_page)))
     summaries = _device_summaries([u.id for u in users])
-    items = [describe(u, summaries.get(u.id)) for u in users]
+    areas = areas_by_code({c for u in users for c in u.area_codes})  # one query for the page, not one per user
+    items = [describe(u, summaries.get(u.id), areas) for u in users]
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
@@ -151,10 +152,10 @@ def managed_user(actor, user_id):
     return user
 
 
-def describe(user, devices=None):
+def describe(user, devices=None, areas=None):
     """Return what the administration screens show about an account."""
     return {
-        **profile(user),
+        **profile(user, areas),
         "active": user.active,
         "has_password": user.password_hash != NO_PASSWORD,
         "created_at": user.created_at,
@@ -175,10 +176,10 @@ def _device_summaries(user_ids):
     return {uid: {"count": n, "last_sync_at": last, "pending": pending or 0} for uid, n, last, pending in rows}
 
 
-def profile(user):
+def profile(user, areas=None):
     """Return what the app shows about the signed-in user: role, scope and display name."""
     lang = 0 if current_language() == "id" else 1
-    areas = areas_by_code(user.area_codes)
+    areas = areas if areas is not None else areas_by_code(user.area_codes)
     return {
         "id": user.id,
         "username": user.username,
