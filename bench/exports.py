@@ -25,7 +25,7 @@ COPY_SQL = """COPY (
     FROM assists a JOIN outreaches o ON o.id = a.outreach_id JOIN users u ON u.id = a.owner_id
     JOIN areas d ON d.code = a.desa_code JOIN areas k ON k.code = a.kecamatan_code
     WHERE a.kecamatan_code LIKE '35.09.%' {extra}
-    ORDER BY a.kecamatan_code, a.desa_code, o.date, a.id {limit}
+    ORDER BY a.desa_code, o.date, a.id {limit}
 ) TO STDOUT WITH (FORMAT csv, HEADER)"""
 
 
@@ -76,7 +76,8 @@ def _reset_peak(pid):
 
 
 def _exports(url, xlsx_from):
-    server = Server(url, workers=1)
+    # A long timeout, as in the Procfile: a direct export is one long request on a sync worker.
+    server = Server(url, workers=1, timeout=900)
     try:
         (worker,) = server.worker_pids()
         http = requests.Session()

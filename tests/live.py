@@ -26,7 +26,7 @@ def free_port():
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
-    def __init__(self, db_url, workers=2, env=None):
+    def __init__(self, db_url, workers=2, env=None, timeout=60):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -37,7 +37,7 @@ class Server:
             "DB_LOCK_TIMEOUT_MS": "20000",
             **(env or {}),
         }
-        cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
+        cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
         self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         self._wait_ready()
 

