@@ -33,6 +33,13 @@ def start_outreach(page, place="Balai Desa Mangli"):
 
 def log_assist(page, n, members=3, phone=None):
     """Log one household and wait until the form is ready for the next."""
+    fill_assist(page, n, members, phone)
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("#assist-kk")).to_have_value("")
+
+
+def fill_assist(page, n, members=3, phone=None):
+    """Fill the assist form for household n, without saving."""
     page.fill("#assist-kk", kk(serial=n))
     page.fill("#assist-head", f"Kepala Keluarga {n}")
     page.fill("#assist-members", str(members))
@@ -41,8 +48,6 @@ def log_assist(page, n, members=3, phone=None):
     page.get_by_text("HP petugas").click()
     if phone:
         page.fill("#assist-phone", phone)
-    page.get_by_role("button", name="Simpan").click()
-    expect(page.locator("#assist-kk")).to_have_value("")
 
 
 def unsent(page):

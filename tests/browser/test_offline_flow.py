@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.browser.pwa import (
     expect_unsent,
+    fill_assist,
     log_assist,
     send_now,
     server_counts,
@@ -87,3 +88,19 @@ def test_half_filled_form_survives_reload_and_logout_is_refused(browser, site):
     page.get_by_role("button", name="Keluar").click()
     expect(page.locator("#login-username")).to_be_visible()
     assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((d) => d.name))") == ["jb-app"]
+
+
+def test_a_double_tap_on_simpan_logs_the_household_once(browser, site):
+    """Two submits in a row (an impatient thumb) while the first save is still running keep one record."""
+    page = browser.page
+    sign_in(page, site)
+    browser.context.set_offline(True)
+    start_outreach(page)
+    fill_assist(page, 1)
+    page.evaluate(
+        "() => { const form = document.querySelector('#assist-kk').form; form.requestSubmit(); form.requestSubmit(); }"
+    )
+    expect(page.locator("#assist-kk")).to_have_value("")
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("outreach-households")).to_have_text("1")
+    expect_unsent(page, 2)  # the outreach and one assist

@@ -13,7 +13,7 @@ const draftKey = (outreachId) => `draft:${outreachId}`;
 /**
  * Build the form.
  * @param {any} app
- * @param {{outreach: any, record?: any, onSaved: (record: any) => void}} options
+ * @param {{outreach: any, record?: any, onSaved: (record: any) => void | Promise<void>}} options
  */
 export async function assistForm(app, { outreach, record, onSaved }) {
   const ref = app.reference || {};
@@ -114,8 +114,10 @@ export async function assistForm(app, { outreach, record, onSaved }) {
     draftTimer = setTimeout(() => setMeta(app.db, draftKey(outreach.id), values()), 250);
   });
 
+  let saving = false; // a second tap while the first save runs must not log the household twice
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (saving) return;
     performance.mark("jb-save-start"); // the tap on Simpan; "jb-save" ends when IndexedDB has committed
     const data = values();
     const problems = {
@@ -133,18 +135,34 @@ export async function assistForm(app, { outreach, record, onSaved }) {
       return;
     }
     clearTimeout(draftTimer);
-    const saving = saveRecord(app.db, { entity: "assist", id: record?.id, data });
-    submit.disabled = true; // after the save is on its way
-    const saved = await saving;
+    // A flag rather than disabling the button: a DOM change here would cost a style and paint pass on the main
+    // thread, which IndexedDB's "complete" would have to wait for.
+    saving = true;
+    let saved;
+    try {
+      const pending = saveRecord(app.db, { entity: "assist", id: record?.id, data });
+      performance.mark("jb-save-issued"); // checks done; from here on it is IndexedDB's commit
+      saved = await pending;
+    } catch (error) {
+      // Storage full or the database closed under us: nothing was written, the form keeps what was typed.
+      saving = false;
+      app.toast(t("assist.saveFailed", { error: error?.name || String(error) }));
+      return;
+    }
     performance.mark("jb-save-durable");
     performance.measure("jb-save", "jb-save-start", "jb-save-durable");
-    await setMeta(app.db, "lastDeviceUsed", data.device_used);
-    if (!record) await setMeta(app.db, draftKey(outreach.id), null);
-    app.formDirty = false;
-    submit.disabled = false;
-    app.toast(t("assist.saved", { n: await outboxCount(app.db) }));
-    app.changed();
-    onSaved(saved);
+    performance.measure("jb-save-commit", "jb-save-issued", "jb-save-durable");
+    // The flag stays up until onSaved has replaced the form: a tap in between would log the same values again.
+    try {
+      await setMeta(app.db, "lastDeviceUsed", data.device_used);
+      if (!record) await setMeta(app.db, draftKey(outreach.id), null);
+      app.formDirty = false;
+      app.toast(t("assist.saved", { n: await outboxCount(app.db) }));
+      app.changed();
+      await onSaved(saved);
+    } finally {
+      saving = false;
+    }
   });
 
   /** Show field errors sent back by the server. */
