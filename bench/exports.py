@@ -24,7 +24,7 @@ COPY_SQL = """COPY (
            a.device_time, a.received_at, a.updated_at
     FROM assists a JOIN outreaches o ON o.id = a.outreach_id JOIN users u ON u.id = a.owner_id
     JOIN areas d ON d.code = a.desa_code JOIN areas k ON k.code = a.kecamatan_code
-    WHERE a.kecamatan_code LIKE '35.09.%' {extra}
+    WHERE a.kecamatan_code LIKE '35.09.%' AND NOT a.voided {extra}
     ORDER BY a.desa_code, o.date, a.id {limit}
 ) TO STDOUT WITH (FORMAT csv, HEADER)"""
 

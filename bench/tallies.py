@@ -128,8 +128,10 @@ def _generator_sql(days, per):
                    CASE WHEN r.s < 0.70 THEN 'received' WHEN r.s < 0.95 THEN 'approved'
                         WHEN r.s < 0.98 THEN 'flagged' ELSE 'rejected' END
             FROM outreaches o CROSS JOIN generate_series(1, {per}) n
-            CROSS JOIN LATERAL (SELECT random() + 0 * n AS v, random() AS k, random() AS m, random() AS o,
-                                       random() AS s) r""",
+            -- Drawn per row of the join: a LATERAL subquery of n alone was memoized per n, so every outreach
+            -- got the same 34 households (1,054 distinct KK numbers in a million assists).
+            CROSS JOIN LATERAL (SELECT random() + 0 * n + 0 * o.change_seq AS v, random() AS k, random() AS m,
+                                       random() AS o, random() AS s) r""",
         "UPDATE sync_counter SET value = (SELECT last_value FROM bench_seq) WHERE id = 1",
     )
 
