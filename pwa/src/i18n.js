@@ -11,6 +11,8 @@ const STRINGS = {
     "login.submit": "Masuk",
     "login.offline": "Perlu sinyal untuk masuk pertama kali.",
     "login.again": "Sesi Anda berakhir. Masuk lagi untuk mengirim data; data di HP tetap aman.",
+    "login.codeIgnored":
+      "Kode masuk tidak dipakai: HP ini sudah masuk sebagai {name}. Untuk memakai kode, keluar dulu di Pengaturan (semua data harus sudah terkirim), lalu pindai lagi.",
     "login.codeTitle": "Masuk dengan kode",
     "login.codeHint": "Pindai kode QR dari supervisor, atau ketik kode 8 hurufnya. Kode hanya berlaku sekali.",
     "login.code": "Kode masuk",
@@ -107,6 +109,8 @@ const STRINGS = {
     "login.submit": "Sign in",
     "login.offline": "The first sign-in needs a signal.",
     "login.again": "Your session ended. Sign in again to send; the data on this phone is safe.",
+    "login.codeIgnored":
+      "Sign-in code not used: this phone is already signed in as {name}. To use the code, sign out first in Settings (everything must be sent), then scan it again.",
     "login.codeTitle": "Sign in with a code",
     "login.codeHint": "Scan the supervisor's QR code, or type its 8-letter code. A code works only once.",
     "login.code": "Sign-in code",

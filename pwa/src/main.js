@@ -35,12 +35,12 @@ const app = {
     if (location.hash === hash) route();
     else location.hash = hash;
   },
-  toast(text) {
+  toast(text, ms = 3000) {
     const el = $("toast");
     el.textContent = text;
     el.hidden = false;
     clearTimeout(app.toastTimer);
-    app.toastTimer = setTimeout(() => (el.hidden = true), 3000);
+    app.toastTimer = setTimeout(() => (el.hidden = true), ms);
   },
   /** Records changed locally: refresh the status bar, and upload once the petugas pauses. */
   changed() {
@@ -225,7 +225,14 @@ function renderNav() {
 async function route() {
   if (!app.session) return;
   app.formDirty = false; // a half-filled assist form lives on as a draft
-  const [, view = "", id = ""] = (location.hash || "#/").split("/");
+  let [, view = "", id = ""] = (location.hash || "#/").split("/");
+  if (view === "code") {
+    // A sign-in QR opened on a phone where someone is signed in: never switch users behind their back (their
+    // records may be unsent, and sign-out checks that). Say so, and show the home screen.
+    history.replaceState(null, "", "#/");
+    app.toast(t("login.codeIgnored", { name: app.session.displayName || app.session.username }), 12000);
+    [view, id] = ["", ""];
+  }
   // Render off-screen and swap in only if no newer navigation started meanwhile: a slow background refresh
   // must never paint over a screen the petugas has just opened.
   const seq = (app.routeSeq = (app.routeSeq || 0) + 1);
