@@ -103,6 +103,8 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Every operation needs the session cookie unless it says otherwise (sign-in does).
+    API_SPEC_OPTIONS = {"security": [{"cookieSession": []}]}
     JSON_SORT_KEYS = False
 
 

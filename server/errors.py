@@ -1,11 +1,14 @@
-"""The problem catalogue and the JSON error handlers: one error body everywhere, in Indonesian or English.
+"""The problem catalogue and the error handlers: one RFC 9457 problem body everywhere, in Indonesian or English.
 
 Problem codes are stable and never reused; the PWA and other clients branch on them, never on message text.
 """
 
 import logging
 
-from flask import current_app, jsonify
+import json
+import random
+
+from flask import current_app, make_response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -227,14 +230,19 @@ def problem_message(problem, **params):
     return pick({"en": en, "id": id_}, **params)
 
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:jemput-bola:problem:"
+
+
 def problem_body(problem, errors=None, **params):
-    """Build the JSON problem body of the house style."""
+    """Build the RFC 9457 problem body: type, title, status, detail, plus our `problem` code and `errors`."""
     status = CATALOGUE[problem][0]
     body = {
-        "code": status,
-        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "type": TYPE_PREFIX + problem,
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": problem_message(problem, **params),
         "problem": problem,
-        "message": problem_message(problem, **params),
     }
     if errors:
         body["errors"] = translate_field_errors(errors)
@@ -242,12 +250,19 @@ def problem_body(problem, errors=None, **params):
 
 
 def problem_response(problem, errors=None, headers=None, **params):
-    """Return a Flask response carrying a problem body."""
-    resp = jsonify(problem_body(problem, errors, **params))
+    """Return a Flask response carrying a problem body as application/problem+json."""
+    # ensure_ascii: a lone surrogate echoed from bad input must not break encoding of the answer.
+    resp = make_response(json.dumps(problem_body(problem, errors, **params)))
     resp.status_code = CATALOGUE[problem][0]
+    resp.mimetype = PROBLEM_MEDIA_TYPE
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
+
+
+def retry_after(base=5, spread=5):
+    """Return a Retry-After value with jitter, so phones told to wait do not all come back at once."""
+    return str(base + random.randint(0, spread))  # noqa: S311 -- spreading load, not a secret
 
 
 def _handle_problem(exc):
@@ -269,13 +284,16 @@ def _handle_http(exc):
     params = {"limit": current_app.config["MAX_CONTENT_LENGTH"]} if problem == "request.too_large" else {}
     if problem == "auth.throttled":
         params = {"seconds": 60}
-    return problem_response(problem, errors, data.get("headers"), **params)
+    headers = dict(data.get("headers") or {})
+    if code == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return problem_response(problem, errors, headers, **params)
 
 
 def _handle_operational(exc):
     # A locked or restarted database is transient: the client keeps its data and retries later.
     log.warning("database unavailable: %s", exc.orig if exc.orig else exc)
-    return problem_response("service.busy", headers={"Retry-After": "5"})
+    return problem_response("service.busy", headers={"Retry-After": retry_after()})
 
 
 def _handle_integrity(exc):

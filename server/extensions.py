@@ -3,9 +3,10 @@
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+
+from server.api.spec import ProblemApi
 
 # Named constraints so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -19,5 +20,5 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login_manager = LoginManager()
-api = Api()
+api = ProblemApi()
 compress = Compress()

@@ -233,7 +233,7 @@ def test_revoked_phone_is_refused_with_a_reason_until_restored(app, jember):
     assert sup.post(f"/api/v1/devices/{pet.device_id}/revoke").get_json()["revoked_at"]
     resp = push(pet, [mutation("outreach", outreach_data())])
     assert resp.status_code == 403 and resp.get_json()["problem"] == "device.revoked"
-    assert "supervisor" in resp.get_json()["message"]
+    assert "supervisor" in resp.get_json()["detail"]
     assert sup.get(f"/api/v1/users/{pet.user.id}").get_json()["device_count"] == 0
     sup.post(f"/api/v1/devices/{pet.device_id}/restore")
     assert push(pet, [mutation("outreach", outreach_data())]).status_code == 200
@@ -261,7 +261,7 @@ def test_user_import_dry_run_reports_every_bad_line_and_imports_nothing(app, jem
         )
         body = resp.get_json()
         assert resp.status_code == 422 and body["problem"] == "import.invalid"
-        assert body["message"].startswith("5 baris")
+        assert body["detail"].startswith("5 baris")
         assert set(body["errors"]) == {"3", "4", "5", "7", "8"}
         assert body["errors"]["3"]["username"] == ["Sudah dipakai."]
         assert body["errors"]["5"]["username"] == ["Sama dengan baris 2."]

@@ -8,15 +8,16 @@ import sqlalchemy as sa
 from tests.conftest import make_app
 from tests.factories import login, outreach_with_assists, push
 
-PROBLEM_KEYS = {"code", "status", "problem", "message"}
+PROBLEM_KEYS = {"type", "title", "status", "detail", "problem"}
 
 
 def assert_problem(resp, status, problem):
     """Check the house-style problem body."""
     body = resp.get_json()
     assert resp.status_code == status, body
-    assert set(body) >= PROBLEM_KEYS and body["code"] == status and body["problem"] == problem
-    assert resp.headers["Content-Type"] == "application/json"
+    assert set(body) >= PROBLEM_KEYS and body["status"] == status and body["problem"] == problem
+    assert body["type"] == f"urn:jemput-bola:problem:{problem}"
+    assert resp.headers["Content-Type"] == "application/problem+json"
     return body
 
 
@@ -52,8 +53,8 @@ def test_language_follows_accept_language(client):
     english = client.get("/api/v1/auth/me", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_json()
     indonesian = client.get("/api/v1/auth/me", headers={"Accept-Language": "id"}).get_json()
     default = client.get("/api/v1/auth/me").get_json()
-    assert english["message"] == "Please sign in."
-    assert indonesian["message"] == default["message"] == "Silakan masuk terlebih dahulu."
+    assert english["detail"] == "Please sign in."
+    assert indonesian["detail"] == default["detail"] == "Silakan masuk terlebih dahulu."
 
 
 def test_field_errors_translated(client):

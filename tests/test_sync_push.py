@@ -185,7 +185,7 @@ def test_too_many_mutations(petugas):
     resp = push(petugas, batch)
     assert resp.status_code == 413
     body = resp.get_json()
-    assert body["problem"] == "sync.too_many_mutations" and "500" in body["message"]
+    assert body["problem"] == "sync.too_many_mutations" and "500" in body["detail"]
     assert count(Assist) == 0
 
 
@@ -196,7 +196,7 @@ def test_oversized_body(petugas):
     resp = push(petugas, batch)
     assert resp.status_code == 413
     assert resp.get_json()["problem"] == "request.too_large"
-    assert "1048576" in resp.get_json()["message"]
+    assert "1048576" in resp.get_json()["detail"]
 
 
 def test_void_and_outreach_rules(petugas):

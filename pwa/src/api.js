@@ -26,7 +26,7 @@ export class ApiError extends Error {
    * @param {{status?: number, problem?: string, body?: any, retryAfter?: number|null}} [info]
    */
   constructor(kind, info = {}) {
-    super(info.body?.message || kind);
+    super(info.body?.detail || kind);
     this.kind = kind;
     this.status = info.status ?? 0;
     this.problem = info.problem ?? null;
@@ -57,7 +57,7 @@ export function parseRetryAfter(value, now = Date.now()) {
 export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS, fetchImpl, headers: extra } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
-  const headers = { Accept: "application/json", "X-Requested-With": "jemput-bola", ...extra };
+  const headers = { Accept: "application/json, application/problem+json", "X-Requested-With": "jemput-bola", ...extra };
   let payload;
   if (body !== undefined) {
     const encoded = await encodeBody(body);
@@ -82,7 +82,9 @@ export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS
   }
   const retryAfter = parseRetryAfter(resp.headers.get("Retry-After"));
   if (resp.status === 204) return null;
-  const isJson = (resp.headers.get("Content-Type") || "").includes("application/json");
+  // Answers are application/json; errors are RFC 9457 application/problem+json (never a captive portal's HTML).
+  const type = (resp.headers.get("Content-Type") || "").split(";")[0].trim();
+  const isJson = type === "application/json" || (!resp.ok && type === "application/problem+json");
   let data = null;
   if (isJson) {
     try {

@@ -155,14 +155,14 @@ async function signIn(path, body) {
   try {
     profile = await request(path, { method: "POST", body });
   } catch (e) {
-    return e.kind === "http" ? e.body?.message || t("error.generic") : t("login.offline");
+    return e.kind === "http" ? e.body?.detail || t("error.generic") : t("login.offline");
   }
   const known = await app.appDb.get("kv", `device:${profile.id}`);
   const deviceId = known || uuid();
   try {
     await request("/api/v1/devices", { method: "POST", body: { device_id: deviceId, app_version: APP_VERSION } });
   } catch (e) {
-    return e.body?.message || t("login.offline");
+    return e.body?.detail || t("login.offline");
   }
   await app.appDb.put("kv", deviceId, `device:${profile.id}`);
   const session = {

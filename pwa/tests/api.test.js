@@ -19,11 +19,12 @@ describe("request", () => {
   });
 
   it("carries problem and Retry-After of an error", async () => {
-    const body = '{"code":503,"problem":"service.busy","message":"sibuk"}';
-    const fetchImpl = respond(503, body, { "Content-Type": "application/json", "Retry-After": "7" });
+    const body = '{"type":"urn:jemput-bola:problem:service.busy","status":503,"problem":"service.busy","detail":"sibuk"}';
+    const fetchImpl = respond(503, body, { "Content-Type": "application/problem+json", "Retry-After": "7" });
     const error = await request("/x", { fetchImpl }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect([error.kind, error.status, error.problem, error.retryAfter]).toEqual(["http", 503, "service.busy", 7]);
+    expect(error.message).toBe("sibuk");
   });
 
   it("turns a network failure into kind network", async () => {

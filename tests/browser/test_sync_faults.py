@@ -67,8 +67,9 @@ def test_503_with_retry_after_is_kept_and_retried(browser, site):
         route.fulfill(
             status=503,
             headers={"Retry-After": "3"},
-            content_type="application/json",
-            body='{"code": 503, "status": "Service Unavailable", "problem": "service.busy", "message": "sibuk"}',
+            content_type="application/problem+json",
+            body='{"type": "urn:jemput-bola:problem:service.busy", "title": "Service Unavailable", "status": 503, '
+            '"problem": "service.busy", "detail": "sibuk"}',
         )
 
     page.route(PUSH, busy)

@@ -10,6 +10,7 @@ bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")
 
 
 @bp.post("/login")
+@bp.doc(security=[])
 @bp.arguments(LoginSchema)
 @bp.response(200, MeSchema)
 def login(creds):
@@ -19,6 +20,7 @@ def login(creds):
 
 
 @bp.post("/code")
+@bp.doc(security=[])
 @bp.arguments(CodeLoginSchema)
 @bp.response(200, MeSchema)
 def code_login(body):
