@@ -3,9 +3,8 @@
 Problem codes are stable and never reused; the PWA and other clients branch on them, never on message text.
 """
 
-import logging
-
 import json
+import logging
 import random
 
 from flask import current_app, make_response
@@ -262,7 +261,7 @@ def problem_response(problem, errors=None, headers=None, **params):
 
 def retry_after(base=5, spread=5):
     """Return a Retry-After value with jitter, so phones told to wait do not all come back at once."""
-    return str(base + random.randint(0, spread))  # noqa: S311 -- spreading load, not a secret
+    return str(base + random.randint(0, spread))
 
 
 def _handle_problem(exc):
