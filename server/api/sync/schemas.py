@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
 from server.api.areas.schemas import AreaSchema
-from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
+from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField, census_date
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
 
 DESA_CODE = validate.Regexp(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$", error="Not a valid desa code.")
@@ -20,7 +20,7 @@ class OutreachDataSchema(StrictSchema):
     desa_code = fields.String(required=True, validate=DESA_CODE)
     place_kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
     place_name = Text(required=True, validate=validate.Length(1, 120))
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=census_date)
     started_at = UTCDateTimeField(load_default=None, allow_none=True)
     ended_at = UTCDateTimeField(load_default=None, allow_none=True)
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
@@ -68,6 +68,8 @@ class VoidDataSchema(StrictSchema):
 class MutationSchema(StrictSchema):
     """One change made on the phone; mutation_id is its idempotency key."""
 
+    OPAQUE_FIELDS = ("data",)
+
     mutation_id = fields.UUID(required=True)
     entity = fields.String(required=True, validate=validate.OneOf(["outreach", "assist"]))
     op = fields.String(required=True, validate=validate.OneOf(["upsert", "void"]))
@@ -89,6 +91,8 @@ MUTATION_SCHEMA = MutationSchema()
 class PushSchema(StrictSchema):
     """A batch from one device."""
 
+    OPAQUE_FIELDS = ("mutations",)
+
     device_id = fields.UUID(required=True)
     app_version = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
     schema_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 1000))
@@ -97,7 +101,8 @@ class PushSchema(StrictSchema):
         load_default=None, allow_none=True, metadata={"description": "The phone's clock when sending."}
     )
     mutations = fields.List(
-        fields.Raw(metadata={"type": "object"}),
+        # allow_none: a null item is answered `rejected` on its own instead of failing the batch.
+        fields.Raw(allow_none=True, metadata={"type": "object"}),
         required=True,
         metadata={"description": "MutationSchema items; each is validated on its own."},
     )
