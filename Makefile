@@ -33,6 +33,8 @@ pwa: pwa/dist/index.html
 setup: $(STAMP) pwa
 
 ## run: migrate the SQLite database, load areas and the demo when empty, start gunicorn
+# Explicit development mode: a random key kept in instance/, plain-http cookies, links from the request's host.
+run: export JB_ENV ?= development
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-areas --if-empty

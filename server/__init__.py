@@ -1,6 +1,7 @@
 """Jemput Bola server: the application factory."""
 
 import os
+import secrets
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -32,6 +33,7 @@ def create_app(config=None):
     login_manager.init_app(app)
     api.init_app(app, spec_kwargs={"info": {"description": "Offline-first log of census assistance."}})
     api_pkg.register(api)
+    app.before_request(api_pkg.refuse_undeclared_query)
     errors.register_error_handlers(app)
     security.init_app(app)
     compression.init_app(app)
@@ -41,11 +43,31 @@ def create_app(config=None):
     return app
 
 
+MIN_SECRET_BYTES = 32
+
+
 def _require_secret_key(app):
-    if app.config.get("SECRET_KEY"):
+    # Anyone who knows the key can forge any session, an admin's included: no default, no short key.
+    key = app.config.get("SECRET_KEY")
+    if not key and app.config["ENV_NAME"] == "development":
+        app.config["SECRET_KEY"] = _development_key()
         return
-    if app.config["ENV_NAME"] == "development":
-        # A fixed key is fine on a developer's machine and nowhere else.
-        app.config["SECRET_KEY"] = "dev-only-insecure-key"  # noqa: S105
-        return
-    raise RuntimeError("SECRET_KEY must be set outside development (JB_ENV=production)")
+    if not key or len(key.encode()) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_BYTES} bytes "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`); only JB_ENV=development "
+            "runs without one."
+        )
+    if not app.config.get("PUBLIC_URL") and app.config["ENV_NAME"] != "development":
+        raise RuntimeError("PUBLIC_URL must be set (e.g. https://sensus.example.go.id): sign-in links use it.")
+
+
+def _development_key():
+    # A random key kept in the instance folder: stable across restarts of `make run`, never in the source.
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        os.makedirs(INSTANCE_DIR, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -13,16 +13,29 @@ _ERROR_KEY = "jemput_bola.body_error"
 
 
 class GzipRequestMiddleware:
-    """WSGI middleware: inflate `Content-Encoding: gzip` request bodies before Flask reads them."""
+    """WSGI middleware: read chunked bodies within the limit, and inflate `Content-Encoding: gzip` bodies,
+    before Flask reads them."""
 
     def __init__(self, app, max_bytes):
         self.app, self.max_bytes = app, max_bytes
 
     def __call__(self, environ, start_response):
-        """Replace a gzip body by its inflated bytes, or mark the request for a 413/400 problem."""
-        if environ.get("HTTP_CONTENT_ENCODING", "").strip().lower() == "gzip":
+        """Replace a chunked or gzip body by its bytes, or mark the request for a 413/400 problem."""
+        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+            environ[_ERROR_KEY] = self._read_chunked(environ)
+        if environ.get("HTTP_CONTENT_ENCODING", "").strip().lower() == "gzip" and not environ.get(_ERROR_KEY):
             environ[_ERROR_KEY] = self._inflate(environ)
         return self.app(environ, start_response)
+
+    def _read_chunked(self, environ):
+        # A body without Content-Length (Transfer-Encoding: chunked): read at most one byte past the limit, so a
+        # too-large body is a clear 413 and never grows in memory.
+        body = environ["wsgi.input"].read(self.max_bytes + 1)
+        if len(body) > self.max_bytes:
+            return "request.too_large"
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return None
 
     def _inflate(self, environ):
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -30,8 +30,12 @@ def _int(name, default):
 class Config:
     """Settings for a real deployment; development defaults only where they are harmless."""
 
-    ENV_NAME = os.environ.get("JB_ENV", "development")
+    # Production unless told otherwise: only an explicit JB_ENV=development may run without a strong secret.
+    ENV_NAME = os.environ.get("JB_ENV", "production")
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Where people reach the app (e.g. https://sensus.example.go.id): sign-in links and QR codes are built from
+    # it, never from the request's Host header. Required outside development.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
     # hide_parameters: database errors must never carry KK numbers or names into logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
@@ -43,7 +47,8 @@ class Config:
     SESSION_COOKIE_NAME = "jb_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # Secure (HTTPS only) except on a developer's machine or in tests over plain http on 127.0.0.1.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME not in ("development", "test"))
     PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_LIFETIME_DAYS", 30))
     SESSION_REFRESH_EACH_REQUEST = True
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -74,6 +79,8 @@ class Config:
     REVIEW_PAGE = _int("REVIEW_PAGE", 50)
     # Bulk approve handles at most this many records per request (the PWA repeats until done).
     REVIEW_BULK_MAX = _int("REVIEW_BULK_MAX", 500)
+    # Four eyes: a coordinator may not review assists they pushed themselves.
+    REVIEW_FOUR_EYES = _bool("REVIEW_FOUR_EYES", True)
     # Roles that may export full KK numbers and phones (and then only when they ask for them).
     EXPORT_UNMASK_ROLES = tuple(
         r.strip() for r in os.environ.get("EXPORT_UNMASK_ROLES", "supervisor,admin").split(",") if r.strip()
@@ -125,5 +132,7 @@ class TestConfig(Config):
 
     TESTING = True
     ENV_NAME = "test"
-    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "test-secret-key-not-for-production-0123456789"  # noqa: S105
+    PUBLIC_URL = "http://localhost"
+    SESSION_COOKIE_SECURE = False
     ARGON2_FAST = True

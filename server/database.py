@@ -8,7 +8,8 @@ from server.extensions import db
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def _wants_write_lock():
+def request_writes():
+    """Return whether the current request is a write (its SQLite transaction holds the write lock)."""
     # A write request takes SQLite's write lock at BEGIN; upgrading a read transaction later can fail at once
     # with "database is locked" instead of waiting, which would turn an ordinary burst into errors.
     return has_request_context() and request.method not in _READ_METHODS
@@ -44,4 +45,4 @@ def configure_engine(app):
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")

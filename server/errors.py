@@ -127,6 +127,11 @@ CATALOGUE = {
         "Write a comment so the petugas knows what to fix.",
         "Tulis komentar agar petugas tahu apa yang harus diperbaiki.",
     ),
+    "review.own_record": (
+        403,
+        "Someone else must review a record you logged yourself.",
+        "Data yang Anda catat sendiri harus diperiksa orang lain.",
+    ),
     "review.voided": (
         409,
         "This record was voided; it cannot be reviewed.",

@@ -35,6 +35,12 @@ _FIELD_MESSAGES_ID = [
     (r"Give both lat and lon, or neither\.", "Isi lat dan lon sekaligus, atau kosongkan keduanya."),
     (r"Must not be before started_at\.", "Tidak boleh sebelum waktu mulai."),
     (r"Each reason only once\.", "Setiap alasan cukup sekali."),
+    (r"Not valid text \(NUL or an unpaired surrogate\)\.", "Teks tidak sah (berisi NUL atau karakter rusak)."),
+    (r"Not a plausible time \(1970-2099\)\.", "Waktu tidak masuk akal (1970-2099)."),
+    (r"Must be between (\S+) and (\S+)\.", r"Harus antara \1 dan \2."),
+    (r"At most (\d+) days from from\.", r"Paling lama \1 hari dari tanggal awal."),
+    (r"Must not be before from\.", "Tidak boleh sebelum tanggal awal."),
+    (r"Not a valid CSV file: (.*)\.", r"Bukan berkas CSV yang sah: \1."),
     (r"Already taken\.", "Sudah dipakai."),
     (
         r"Use 3-64 lowercase letters, digits, dot, dash or underscore\.",

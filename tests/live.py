@@ -32,8 +32,9 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
-            "SECRET_KEY": "live-test-secret",
+            "SECRET_KEY": "live-test-secret-0123456789-abcdefghij",
             "JB_ENV": "test",
+            "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             "DB_LOCK_TIMEOUT_MS": "20000",
             **(env or {}),
         }

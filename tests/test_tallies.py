@@ -251,7 +251,7 @@ def test_scope_and_role_matrix(app):
     bad = coord.get("/api/v1/tallies", query_string={"by": "kk", "from": "2026-02-30", "x": 1})
     assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"by", "from", "x"}
     backwards = coord.get("/api/v1/tallies", query_string={"from": "2026-02-03", "to": "2026-02-01"})
-    assert backwards.get_json()["errors"] == {"to": ["Must not be before from."]}
+    assert backwards.get_json()["errors"] == {"to": ["Tidak boleh sebelum tanggal awal."]}
     # Taking the kecamatan away takes effect on the very next request.
     db.session.execute(
         UserArea.__table__.update().where(UserArea.user_id == coord.user.id).values(area_code="35.09.20")

@@ -2,6 +2,10 @@
 
 from importlib import import_module
 
+from flask import current_app, request
+
+from server.errors import Problem
+
 RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review", "exports", "users", "targets", "audit_events")
 
 
@@ -18,3 +22,13 @@ def register(api):
     for name in ("Mutation", "OutreachData", "AssistData", "VoidData"):
         if name not in api.spec.components.schemas:
             api.spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
+
+
+def refuse_undeclared_query():
+    """Refuse query parameters on an operation that declares none (its schema would refuse unknown ones)."""
+    if not request.args or not request.path.startswith("/api/"):
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if not any(p.get("in") == "query" for p in parameters):
+        raise Problem("request.invalid", {name: ["Unknown field."] for name in request.args})

@@ -5,7 +5,7 @@ from server.models.audit import AuditEvent
 from server.models.export import ExportJob
 from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
 from server.models.tally import HouseholdCount, TallyCell
-from server.models.user import Device, LoginThrottle, SignInCode, User, UserArea
+from server.models.user import Device, LoginThrottle, SignInCode, User, UserArea, UserSession
 
 __all__ = [
     "Area",
@@ -25,4 +25,5 @@ __all__ = [
     "Target",
     "User",
     "UserArea",
+    "UserSession",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -127,12 +128,13 @@ class Assist(_SyncedRecord, db.Model):
 
 
 class Mutation(db.Model):
-    """Every applied change, keyed by the phone-made mutation id; kept forever so a retry never applies twice."""
+    """Every applied change, keyed by its account and the phone-made mutation id; kept forever so a retry never
+    applies twice. Keyed per account: the dedupe memory answers only the account that made the change."""
 
     __tablename__ = "mutations"
 
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
     entity: Mapped[str] = mapped_column(String(10))
     op: Mapped[str] = mapped_column(String(10))
@@ -152,7 +154,7 @@ class RecordConflict(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity: Mapped[str] = mapped_column(String(10))
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
     base_version: Mapped[int] = mapped_column(Integer)
@@ -160,6 +162,8 @@ class RecordConflict(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("user_id", "mutation_id", name="uq_record_conflicts_user_mutation"),)
 
 
 class ReviewEvent(db.Model):

@@ -1,9 +1,10 @@
 """People, their area scope, their phones (devices) and the per-account login throttle."""
 
 import uuid
+from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Uuid
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -77,15 +78,30 @@ class Device(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-ins per username (existing or not, so it reveals nothing), shared by all workers."""
+    """Failed attempts per key, shared by all workers: per username for passwords (existing or not, so it reveals
+    nothing), per client address for one-time codes. `kind` keeps the two key spaces apart."""
 
     __tablename__ = "login_throttle"
 
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True, default="login")
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     locks: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """One signed-in browser or phone: the cookie carries a random token, the server keeps only its hash, and
+    deleting the row ends that session on every app server at once (sign-out, disable, password change)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    # The day it was last used (written at most once a day), so long-unused sessions can be swept.
+    seen_on: Mapped[date] = mapped_column(Date)
 
 
 class SignInCode(db.Model):

@@ -1,19 +1,31 @@
-"""Signing in and out: Argon2id passwords, a per-account throttle shared by all workers, and session epochs."""
+"""Signing in and out: Argon2id passwords, throttles shared by all workers, and server-side sessions.
 
+The session cookie is signed and carries a random session token; the server keeps the token's hash in
+`user_sessions`. Deleting that row (sign-out) or all of a user's rows (disable, password change) ends those
+sessions on every app server at once, whatever copies of the cookie exist.
+"""
+
+import hashlib
+import logging
 import math
+import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
+from server.database import request_writes
 from server.errors import Problem
 from server.extensions import db, login_manager
-from server.models import LoginThrottle, User
+from server.models import LoginThrottle, User, UserSession
 from server.models.types import utcnow
 from server.services.audit import record_event
 from server.services.passwords import hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
 
 
 def normalize_username(username):
@@ -24,7 +36,7 @@ def normalize_username(username):
 def sign_in(username, password):
     """Check credentials and start a session; raise a generic problem on any failure."""
     key = normalize_username(username)[:64]
-    throttle = check_throttle(key)
+    throttle = check_throttle("login", key)
     user = db.session.scalar(select(User).where(User.username == key))
     valid = verify_password(user.password_hash if user else None, password)
     if not (valid and user.active):
@@ -40,21 +52,35 @@ def sign_in(username, password):
 
 
 def start_session(user):
-    """Commit the sign-in's changes and start a fresh session cookie for user."""
+    """Record a new server-side session, commit the sign-in's changes and set a fresh session cookie for user."""
+    token = secrets.token_urlsafe(32)
+    today = utcnow().date()
+    # Sessions unused for longer than the cookie lifetime can no longer be presented: forget them.
+    cutoff = today - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.seen_on < cutoff))
+    db.session.add(UserSession(id=_token_hash(token), user_id=user.id, seen_on=today))
     db.session.commit()
     session.clear()
     session.permanent = True
+    session["sid"] = token
     login_user(user)
     return user
 
 
-def check_throttle(key):
-    """Return the throttle row of a key (a username, or a client for one-time codes); raise while it is locked."""
-    throttle = _throttle_row(key)
+def end_all_sessions(user):
+    """End every session of user, on every server (disable, password change)."""
+    user.session_epoch += 1
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def check_throttle(kind, key):
+    """Return the throttle row of a key in its space (`login`: a username, `code`: a client address);
+    raise while it is locked."""
+    throttle = _throttle_row(kind, key)
     now = utcnow()
     if throttle.locked_until and throttle.locked_until > now:
         seconds = math.ceil((throttle.locked_until - now).total_seconds())
-        record_event("auth.login_throttled", username=key)
+        record_event("auth.login_throttled", kind=kind, username=key)
         db.session.commit()
         raise Problem("auth.throttled", headers={"Retry-After": str(seconds)}, seconds=seconds)
     return throttle
@@ -71,8 +97,11 @@ def client_address():
 
 
 def sign_out(user):
-    """End the current session."""
+    """End the current session here and on every other server."""
     record_event("auth.logout", user)
+    token = session.get("sid")
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.id == _token_hash(token)))
     db.session.commit()
     logout_user()
     session.clear()
@@ -81,21 +110,23 @@ def sign_out(user):
 def set_password(user, password):
     """Change a password and end every session of that user."""
     user.password_hash = hash_password(password)
-    user.session_epoch += 1
+    end_all_sessions(user)
 
 
 def set_active(user, active):
     """Enable or disable an account; disabling ends its sessions at once."""
     user.active = active
-    user.session_epoch += 1
+    end_all_sessions(user)
 
 
-def _throttle_row(key):
+def _throttle_row(kind, key):
     # Insert-if-missing is atomic on both databases, so two workers failing at once do not collide.
     dialect = db.session.get_bind().dialect.name
     stmt = (postgresql if dialect == "postgresql" else sqlite).insert(LoginThrottle)
-    db.session.execute(stmt.values(username=key, failures=0, locks=0, window_start=utcnow()).on_conflict_do_nothing())
-    return db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update())
+    row = {"kind": kind, "username": key, "failures": 0, "locks": 0, "window_start": utcnow()}
+    db.session.execute(stmt.values(**row).on_conflict_do_nothing())
+    where = (LoginThrottle.kind == kind, LoginThrottle.username == key)
+    return db.session.scalar(select(LoginThrottle).where(*where).with_for_update())
 
 
 def count_failure(throttle):
@@ -115,15 +146,42 @@ def count_failure(throttle):
 
 @login_manager.user_loader
 def load_user(identity):
-    """Return the session's user, or None when the account was disabled or its sessions were ended."""
+    """Return the session's user, or None when the account was disabled or this session was ended."""
+    token = session.get("sid")
     try:
         user_id, epoch = (int(part) for part in identity.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_epoch != epoch:
+    if not isinstance(token, str):
         return None
-    return user
+    found = db.session.execute(
+        select(User, UserSession.seen_on)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == _token_hash(token))
+    ).first()
+    if found is None or not found[0].active or found[0].session_epoch != epoch:
+        return None
+    if found[1] != utcnow().date():
+        _mark_seen(_token_hash(token))
+    return found[0]
+
+
+def _mark_seen(token_hash):
+    # At most once a day per session. A write request already holds the write lock: it carries the update.
+    # A read gets its own short transaction, and a busy database only skips the bookkeeping, never the request.
+    stmt = update(UserSession).where(UserSession.id == token_hash).values(seen_on=utcnow().date())
+    if request_writes():
+        db.session.execute(stmt)
+        return
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(stmt)
+    except OperationalError:
+        log.info("session bookkeeping skipped: database busy")
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @login_manager.unauthorized_handler

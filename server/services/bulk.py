@@ -13,11 +13,13 @@ def insert_rows(model, rows):
         db.session.execute(insert(model.__table__), rows)
 
 
-def chunked_in(model, column, values, size=500):
-    """Yield rows whose column is in values, in chunks that stay under every database's parameter limit."""
+def chunked_in(model, column, values, *conditions, size=500):
+    """Yield rows whose column is in values (and that meet conditions), in chunks that stay under every
+    database's parameter limit."""
     values = list(values)
     for start in range(0, len(values), size):
-        yield from db.session.scalars(select(model).where(in_values(column, values[start : start + size])))
+        chunk = in_values(column, values[start : start + size])
+        yield from db.session.scalars(select(model).where(chunk, *conditions))
 
 
 def in_values(column, values, name="values"):

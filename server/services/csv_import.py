@@ -14,12 +14,20 @@ from server.errors import Problem
 
 
 def read_rows(text, columns, required):
-    """Return [(line number, {column: text})] from CSV text with a header row; a bad header stops the file."""
+    """Return [(line number, {column: text})] from CSV text with a header row; a bad file stops at once."""
+    try:
+        return _read_rows(text, columns, required)
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit, or a stray quote
+        raise Problem("import.invalid", {"1": {"_file": [f"Not a valid CSV file: {exc}."]}}, count=1) from exc
+
+
+def _read_rows(text, columns, required):
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    first = (text.splitlines() or [""])[0]
     # Spreadsheets in an Indonesian locale save with semicolons; take whichever separator the header uses.
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": the csv module itself reads \n, \r\n and old Mac \r line ends.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader, [])]
     errors = [f"Unknown column: {name}." for name in header if name not in columns]
     errors += [f"Missing column: {name}." for name in required if name not in header]

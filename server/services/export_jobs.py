@@ -107,7 +107,9 @@ def download(user, token):
         raise Problem("export.link_expired")
     record_event("export.downloaded", user, "export", job.id, kind=job.kind, format=job.fmt)
     db.session.commit()
-    return send_file(path, mimetype=exports.FORMATS[job.fmt], as_attachment=True, download_name=job.filename)
+    response = send_file(path, as_attachment=True, download_name=job.filename)
+    response.content_type = exports.FORMATS[job.fmt]  # as given: send_file's mimetype would add a second charset
+    return response
 
 
 def _run(app, job_id):

@@ -207,6 +207,7 @@ def decide(user, assist_id, if_match, action, comment):
     """Approve, flag or reject one assist, only if it is still the version the reviewer saw (If-Match)."""
     lock_change_stream()
     assist, outreach, owner, live = _load(user, assist_id)
+    _check_four_eyes(user, assist)
     _check_precondition(assist, if_match)
     if assist.voided:
         raise Problem("review.voided")
@@ -216,6 +217,12 @@ def decide(user, assist_id, if_match, action, comment):
     record_event(f"review.{action}", user, "assist", assist.id, version=assist.version)
     db.session.commit()
     return _detail(assist, outreach, owner, live)
+
+
+def _check_four_eyes(user, assist):
+    # Four eyes: nobody approves, flags, rejects or voids a record they logged themselves.
+    if current_app.config["REVIEW_FOUR_EYES"] and assist.owner_id == user.id:
+        raise Problem("review.own_record")
 
 
 def _check_precondition(assist, if_match):
@@ -252,6 +259,8 @@ def bulk_approve(user, args):
     area = resolve_area(user, args.get("area"))
     limit = current_app.config["REVIEW_BULK_MAX"]
     base = _filtered(area, {**args, "state": "received"})
+    if current_app.config["REVIEW_FOUR_EYES"]:
+        base = base.where(Assist.owner_id != user.id)
     query = base.where(Assist.change_seq <= args["as_of"]).order_by(Assist.change_seq).limit(limit + 1)
     assists = [row[0] for row in db.session.execute(query)]
     batch = assists[:limit]
@@ -269,6 +278,7 @@ def void_duplicate(user, assist_id, if_match, reason):
     """Void one of several assists of the same household (a coordinator resolving a duplicate)."""
     lock_change_stream()
     assist, outreach, owner, live = _load(user, assist_id)
+    _check_four_eyes(user, assist)
     _check_precondition(assist, if_match)
     if assist.voided or not (live and live > 1):
         raise Problem("duplicate.not_duplicate")

@@ -59,8 +59,7 @@ def issue(actor, user_id, origin):
 def redeem(text):
     """Sign in with a code: it works once, before it expires; failures count towards the throttle."""
     code = "".join(ch for ch in text.upper() if ch.isalnum())
-    key = "code:" + (auth.client_address() or "-")
-    throttle = auth.check_throttle(key)
+    throttle = auth.check_throttle("code", (auth.client_address() or "-")[:64])
     now = utcnow()
     # One UPDATE both checks and uses the code, so two phones racing with the same code cannot both win.
     used = db.session.execute(

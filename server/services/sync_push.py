@@ -61,7 +61,8 @@ class _Batch:
         """Load in a handful of queries every row the batch may touch."""
         good = [i for i in items if not i.errors]
         mids = [i.mutation_id for i in good]
-        for m in chunked_in(Mutation, Mutation.id, mids):
+        # Only this account's memory: another account's mutation id is unknown here, not a `duplicate`.
+        for m in chunked_in(Mutation, Mutation.id, mids, Mutation.user_id == self.user.id):
             self.seen[m.id] = (m.payload_hash, m.status, m.version)
         outreach_ids = {i.record_id for i in good if i.entity == "outreach"}
         outreach_ids |= {i.data["outreach_id"] for i in good if i.entity == "assist" and i.op == "upsert"}

@@ -168,9 +168,7 @@ def _enumerator_rows(area, sums, args):
 
 
 def _day_rows(area, sums, args):
-    days = sorted(sums)
-    start = args.get("date_from") or (days[0] if days else None)
-    end = args.get("date_to") or (days[-1] if days else None)
+    start, end = day_span(sorted(sums), args.get("date_from"), args.get("date_to"))
     rows, cumulative, day = [], 0, start
     # Every day of the span, worked or not, so the chart's line has no gaps.
     while day is not None and day <= end:
@@ -180,6 +178,26 @@ def _day_rows(area, sums, args):
         rows.append(row)
         day += timedelta(days=1)
     return rows
+
+
+def day_span(days, date_from, date_to):
+    """Return the (start, end) days a by-day listing covers: the asked range, else the days with data; never
+    outside the census window, never more than MAX_RANGE_DAYS (without a range, the latest days are kept)."""
+    cfg = current_app.config
+    first = date_from or (days[0] if days else None)
+    last = date_to or (days[-1] if days else None)
+    if first is None and last is None:
+        return None, None
+    first, last = first or last, last or first
+    last = max(last, first)  # `from` after the last data: that day, empty
+    first = max(first, cfg["CENSUS_DATE_FROM"])
+    last = min(last, cfg["CENSUS_DATE_TO"], utcnow().date() + timedelta(days=1))
+    if last < first:
+        return None, None
+    longest = cfg["MAX_RANGE_DAYS"]
+    if date_from and date_to and (last - first).days >= longest:
+        raise Problem("request.invalid", {"to": [f"At most {longest} days from from."]})
+    return max(first, last - timedelta(days=longest - 1)), last
 
 
 def _code_rows(codes):

@@ -1,6 +1,6 @@
 """Accounts: list, create, change, disable, reset password, one-time phone sign-in codes, CSV import."""
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
@@ -62,7 +62,7 @@ def reset_password(body, user_id):
 @bp.response(201, s.SignInCodeSchema)
 def issue_sign_in_code(user_id):
     """Make a one-time, short-lived code (QR and short text) that signs one phone in as this account."""
-    return sign_in_codes.issue(current_user, user_id, request.host_url)
+    return sign_in_codes.issue(current_user, user_id, current_app.config["PUBLIC_URL"] or request.host_url)
 
 
 @bp.post("/import")
