@@ -31,7 +31,11 @@ def create_app(config=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
+    from server.api.blueprint import AreaCodeConverter
+
+    app.url_map.converters["area_code"] = AreaCodeConverter
     api.init_app(app, spec_kwargs={"info": {"description": "Offline-first log of census assistance."}})
+    api.register_converter(AreaCodeConverter, lambda _c: {"type": "string", "pattern": f"^{AreaCodeConverter.regex}$"})
     api_pkg.register(api)
     app.before_request(api_pkg.refuse_undeclared_query)
     errors.register_error_handlers(app)

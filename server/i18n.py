@@ -40,6 +40,7 @@ _FIELD_MESSAGES_ID = [
     (r"Must be between (\S+) and (\S+)\.", r"Harus antara \1 dan \2."),
     (r"At most (\d+) days from from\.", r"Paling lama \1 hari dari tanggal awal."),
     (r"Must not be before from\.", "Tidak boleh sebelum tanggal awal."),
+    (r"A JSON body is required\.", "Isi permintaan (JSON) wajib ada."),
     (r"Not a valid CSV file: (.*)\.", r"Bukan berkas CSV yang sah: \1."),
     (r"Already taken\.", "Sudah dipakai."),
     (

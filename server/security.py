@@ -16,8 +16,8 @@ CSP = (
 
 def check_cross_site():
     """Refuse API writes that lack the custom header or that the browser says come from another site."""
-    if request.method in _SAFE_METHODS or not request.path.startswith("/api/"):
-        return
+    if request.method in _SAFE_METHODS or not request.path.startswith("/api/") or request.routing_exception:
+        return  # no route or a wrong method: nothing will run, routing answers 404/405
     # A cross-site form cannot set a custom header, and a cross-site fetch that sets one needs CORS we never grant.
     if not request.headers.get("X-Requested-With"):
         raise Problem("csrf.rejected")

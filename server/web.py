@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import current_app, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
 
 ROOT = Path(__file__).resolve().parent.parent / "pwa"
 _NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest"}
@@ -49,7 +50,14 @@ def serve(path="index.html"):
     return response
 
 
+class AppPathConverter(PathConverter):
+    """A path of the PWA: anything but /api/, so an API path with a wrong method is a 405, not the app shell."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
 def init_app(app):
     """Register the PWA routes."""
+    app.url_map.converters["app_path"] = AppPathConverter
     app.add_url_rule("/", "pwa_index", serve)
-    app.add_url_rule("/<path:path>", "pwa_file", serve)
+    app.add_url_rule("/<app_path:path>", "pwa_file", serve)

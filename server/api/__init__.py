@@ -26,8 +26,8 @@ def register(api):
 
 def refuse_undeclared_query():
     """Refuse query parameters on an operation that declares none (its schema would refuse unknown ones)."""
-    if not request.args or not request.path.startswith("/api/"):
-        return
+    if not request.args or not request.path.startswith("/api/") or request.routing_exception:
+        return  # no route, or a wrong method: routing answers that (404, 405 with Allow)
     view = current_app.view_functions.get(request.endpoint)
     parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     if not any(p.get("in") == "query" for p in parameters):

@@ -1,13 +1,22 @@
 """The Blueprint every resource uses: query strings are as strict as bodies."""
 
 import flask_smorest
+from webargs import core
 from webargs.flaskparser import FlaskParser, abort
+from werkzeug.routing import BaseConverter
 
 
 class StrictParser(FlaskParser):
     """Let each schema's own `unknown = RAISE` decide, in the query string too (webargs excludes by default)."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {}
+
+    def load_json(self, req, schema):
+        """Return the JSON body; an operation that takes one refuses a request without it."""
+        data = super().load_json(req, schema)
+        if data is core.missing:
+            abort(422, messages={"json": {"_schema": ["A JSON body is required."]}})
+        return data
 
     def _raw_load_json(self, req):
         try:
@@ -20,3 +29,9 @@ class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint with the strict parser."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+
+class AreaCodeConverter(BaseConverter):
+    """A Kemendagri area code in a URL (e.g. 35.09.19), so /targets/import is never taken for an area."""
+
+    regex = r"[0-9]{2}(?:\.[0-9]{2}){0,2}(?:\.[0-9]{4})?"

@@ -44,6 +44,8 @@ class StrictSchema(ma.Schema):
 
     # Fields whose content another schema loads (and checks) on its own, e.g. a mutation's `data`.
     OPAQUE_FIELDS = ()
+    # A query string carries only text ("5", "true"); a JSON body must use JSON's own types (5, true).
+    FROM_QUERY = False
 
     def on_bind_field(self, field_name, field_obj):
         """Give a field without its own bound the default one."""
@@ -57,9 +59,26 @@ class StrictSchema(ma.Schema):
                 for key, value in data.items()
                 if key not in self.OPAQUE_FIELDS and (unstorable(key) or unstorable(value))
             }
+            if not self.FROM_QUERY:
+                errors.update(self._json_type_errors(data))
             if errors:
                 raise ma.ValidationError(errors)
         return data
+
+    def _json_type_errors(self, data):
+        # marshmallow would take "5" or 5.0 for an integer and 1 or "yes" for a boolean; the document says
+        # integer and boolean, so a JSON body gets exactly those.
+        errors = {}
+        for field_obj in self.load_fields.values():
+            key = field_obj.data_key or field_obj.name
+            value = data.get(key)
+            if value is None:
+                continue
+            if isinstance(field_obj, fields.Integer) and (isinstance(value, bool) or not isinstance(value, int)):
+                errors[key] = ["Not a valid integer."]
+            elif isinstance(field_obj, fields.Boolean) and not isinstance(value, bool):
+                errors[key] = ["Not a valid boolean."]
+        return errors
 
 
 def _bound(field_obj):

@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -67,10 +67,16 @@ def start_session(user):
     return user
 
 
-def end_all_sessions(user):
-    """End every session of user, on every server (disable, password change)."""
+def end_all_sessions(user, keep_current=False):
+    """End every session of user on every server (disable, password change); keep_current spares the caller's."""
     user.session_epoch += 1
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    stmt = delete(UserSession).where(UserSession.user_id == user.id)
+    token = session.get("sid") if keep_current else None
+    if token:
+        stmt = stmt.where(UserSession.id != _token_hash(token))
+    db.session.execute(stmt)
+    if token:
+        login_user(user)  # the cookie now names the new epoch
 
 
 def check_throttle(kind, key):
@@ -108,9 +114,11 @@ def sign_out(user):
 
 
 def set_password(user, password):
-    """Change a password and end every session of that user."""
+    """Change a password and end the sessions of that user (all but the caller's own, for one's own password)."""
     user.password_hash = hash_password(password)
-    end_all_sessions(user)
+    # Changing one's own password signs out every other session, not the one that did it.
+    own = has_request_context() and current_user.is_authenticated and current_user.id == user.id
+    end_all_sessions(user, keep_current=own)
 
 
 def set_active(user, active):

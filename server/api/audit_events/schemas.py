@@ -8,6 +8,8 @@ from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
 class AuditQueryArgsSchema(StrictSchema):
     """Search filters; `cursor` (from the previous page) continues the listing."""
 
+    FROM_QUERY = True
+
     q = Text(load_default=None, validate=validate.Length(max=64))
     action = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z_.]{1,40}$"))
     actor = Text(load_default=None, validate=validate.Length(max=64))

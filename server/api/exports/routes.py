@@ -8,11 +8,22 @@ from server.api.exports.schemas import ExportArgsSchema, ExportJobCreateSchema, 
 from server.services import export_jobs, exports
 
 bp = Blueprint("exports", __name__, description="Exports for supervisors and coordinators (audited)")
+# A file, not JSON: the document names both formats so a client knows what it will get.
+FILE_RESPONSE = {
+    200: {
+        "description": "The file (CSV: UTF-8 with BOM; XLSX: one sheet)",
+        "content": {
+            exports.FORMATS["csv"].split(";")[0]: {"schema": {"type": "string"}},
+            exports.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 
 
 @bp.get("/<any(assists, 'follow-up', tallies):kind>.<any(csv, xlsx):fmt>")
 @login_required
 @bp.arguments(ExportArgsSchema, location="query")
+@bp.doc(responses=FILE_RESPONSE)
 def export(args, kind, fmt):
     """Stream assists, the interview-phase follow-up list or a tallies table; KK numbers masked by default."""
     user = current_user._get_current_object()
@@ -52,6 +63,7 @@ def get_job(job_id):
 
 @bp.get("/files/<string:token>")
 @login_required
+@bp.doc(responses=FILE_RESPONSE)
 def download(token):
     """Download a finished export through its signed link (only its owner, only until the link expires)."""
     return export_jobs.download(current_user, token)

@@ -19,6 +19,8 @@ class ExportArgsSchema(ReviewFilterSchema):
 class ExportJobCreateSchema(ExportArgsSchema):
     """What to export in the background: the same filters as a direct export, plus kind and format."""
 
+    FROM_QUERY = False
+
     kind = fields.String(required=True, validate=validate.OneOf(("assists", "follow-up", "tallies")))
     format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx")))
 

@@ -13,6 +13,8 @@ from server.models.record import OUTCOMES
 class ReviewFilterSchema(DateRangeMixin, StrictSchema):
     """The filters of the review list (and of bulk approve)."""
 
+    FROM_QUERY = True
+
     area = fields.String(load_default=None, validate=AREA_CODE)
     desa = fields.String(load_default=None, validate=DESA_CODE)
     enumerator = fields.Integer(load_default=None, validate=validate.Range(min=1))
@@ -32,6 +34,8 @@ class ReviewListArgsSchema(ReviewFilterSchema):
 class BulkApproveSchema(ReviewFilterSchema):
     """Approve what the filtered list showed: only records unchanged since `as_of` (from the list)."""
 
+    FROM_QUERY = False
+
     as_of = fields.Integer(required=True, validate=validate.Range(min=0))
 
 
@@ -50,6 +54,8 @@ class VoidSchema(StrictSchema):
 
 class DuplicateArgsSchema(StrictSchema):
     """A page of duplicated households."""
+
+    FROM_QUERY = True
 
     area = fields.String(load_default=None, validate=AREA_CODE)
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10000))

@@ -102,7 +102,8 @@ class PushSchema(StrictSchema):
     )
     mutations = fields.List(
         # allow_none: a null item is answered `rejected` on its own instead of failing the batch.
-        fields.Raw(allow_none=True, metadata={"type": "object"}),
+        # Any JSON value: each item is checked on its own and a bad one is answered `rejected`, alone.
+        fields.Raw(allow_none=True, metadata={"description": "A Mutation (see components); checked one by one."}),
         required=True,
         metadata={"description": "MutationSchema items; each is validated on its own."},
     )
@@ -130,6 +131,8 @@ class PushResultSchema(ma.Schema):
 
 class PullArgsSchema(StrictSchema):
     """Where the phone's last pull stopped."""
+
+    FROM_QUERY = True
 
     cursor = fields.String(load_default=None, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 1000))

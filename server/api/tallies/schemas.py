@@ -25,6 +25,8 @@ class DateRangeMixin:
 class TallyArgsSchema(DateRangeMixin, StrictSchema):
     """Which area, grouped by what, over which days and review state."""
 
+    FROM_QUERY = True
+
     area = fields.String(load_default=None, validate=AREA_CODE)
     by = fields.String(
         load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))

@@ -19,7 +19,7 @@ def list_targets(args):
     return targets.list_targets(current_user, args["area"])
 
 
-@bp.put("/<string:code>")
+@bp.put("/<area_code:code>")
 @login_required
 @bp.arguments(s.TargetInputSchema)
 @bp.response(200, s.TargetRowSchema)

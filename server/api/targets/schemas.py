@@ -1,6 +1,8 @@
 """Wire contract of /targets."""
 
-from marshmallow import fields, validate
+from decimal import Decimal
+
+from marshmallow import fields, post_load, validate
 
 from server.api.areas.schemas import AREA_CODE, AreaSchema
 from server.api.schemas_base import StrictSchema
@@ -8,6 +10,8 @@ from server.api.schemas_base import StrictSchema
 
 class TargetQueryArgsSchema(StrictSchema):
     """Which area's targets to list (default: the caller's own area)."""
+
+    FROM_QUERY = True
 
     area = fields.String(load_default=None, validate=AREA_CODE)
 
@@ -17,7 +21,13 @@ class TargetInputSchema(StrictSchema):
 
     population = fields.Integer(required=True, validate=validate.Range(0, 999_999_999))
     households = fields.Integer(required=True, validate=validate.Range(0, 999_999_999))
-    target_pct = fields.Decimal(required=True, places=2, validate=validate.Range(0, 100))
+    # A number on the wire (a Decimal field would publish its bounds as strings); stored to two places.
+    target_pct = fields.Float(required=True, validate=validate.Range(0, 100))
+
+    @post_load
+    def _two_places(self, data, **_kwargs):
+        data["target_pct"] = Decimal(str(round(data["target_pct"], 2)))
+        return data
 
 
 class TargetRowSchema(StrictSchema):

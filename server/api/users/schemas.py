@@ -21,6 +21,8 @@ class Username(Text):
 class UserQueryArgsSchema(StrictSchema):
     """Filters and page of the accounts list."""
 
+    FROM_QUERY = True
+
     q = Text(load_default=None, validate=validate.Length(max=64))
     role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
     area = fields.String(load_default=None, validate=AREA_CODE)
@@ -110,4 +112,6 @@ class SignInCodeSchema(StrictSchema):
     username = fields.String()
     expires_at = fields.DateTime()
     link = fields.String()
-    qr_svg = fields.String(metadata={"description": "data: URI of an SVG image of the QR code"})
+    qr_svg = fields.String(
+        metadata={"description": "data: URI of an SVG image of the QR code"}, validate=validate.Length(max=200_000)
+    )
