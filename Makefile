@@ -11,7 +11,7 @@ export FLASK_APP := server:create_app
 NPM_STAMP := pwa/node_modules/.installed
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
 
-.PHONY: setup run test lint format bench clean pwa
+.PHONY: setup run test lint format bench clean pwa fuzz
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -58,6 +58,11 @@ format: setup
 test: setup lint
 	cd pwa && npm test --silent
 	$(PY) -m pytest
+
+## fuzz: the schemathesis run of `make test`, longer (every operation, every role, 200 examples each)
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_PHASES=$${FUZZ_PHASES:-examples,coverage,fuzzing,stateful} \
+		FUZZ_TIMEOUT_S=3600 $(PY) -m pytest -p no:cacheprovider tests/test_fuzz.py tests/test_openapi.py -v
 
 ## bench: the speed benchmarks on PostgreSQL (see docs/benchmarks.md)
 bench: setup
