@@ -210,3 +210,9 @@ def test_four_eyes_nobody_reviews_their_own_record(app):
         headers={"If-Match": detail.headers["ETag"]},
     )
     assert resp.status_code == 200, json.dumps(resp.get_json())
+
+
+def _approve(reviewer, assist_id):
+    etag = reviewer.get(f"/api/v1/review/assists/{assist_id}").headers["ETag"]
+    url = f"/api/v1/review/assists/{assist_id}/decision"
+    return reviewer.post(url, json={"action": "approve"}, headers={"If-Match": etag})

@@ -19,7 +19,8 @@ describe("request", () => {
   });
 
   it("carries problem and Retry-After of an error", async () => {
-    const body = '{"type":"urn:jemput-bola:problem:service.busy","status":503,"problem":"service.busy","detail":"sibuk"}';
+    const body =
+      '{"type":"urn:jemput-bola:problem:service.busy","status":503,"problem":"service.busy","detail":"sibuk"}';
     const fetchImpl = respond(503, body, { "Content-Type": "application/problem+json", "Retry-After": "7" });
     const error = await request("/x", { fetchImpl }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
