@@ -26,6 +26,16 @@ CATALOGUE = {
         "Permintaan terlalu besar (paling banyak {limit} byte).",
     ),
     "request.not_found": (404, "Not found.", "Tidak ditemukan."),
+    "request.uri_too_long": (
+        414,
+        "The address is too long (at most {limit} bytes).",
+        "Alamat permintaan terlalu panjang (paling banyak {limit} byte).",
+    ),
+    "request.headers_too_large": (
+        431,
+        "The request headers are too large.",
+        "Header permintaan terlalu besar.",
+    ),
     "request.method_not_allowed": (405, "Method not allowed.", "Metode tidak diizinkan."),
     "request.unsupported_media": (
         415,

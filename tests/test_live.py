@@ -144,3 +144,18 @@ def _push_when_ready(phone, batch):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_gunicorn_own_errors_and_chunked_bodies_are_problems(server):
+    """A request line over gunicorn's limit gets the same problem body as the app's errors, not an HTML page;
+    a chunked body over the limit is a 413."""
+    resp = requests.get(f"{server.url}/api/v1/areas?parent={'1' * 9000}", timeout=10)
+    assert resp.status_code == 414 and resp.headers["Content-Type"] == "application/problem+json"
+    assert resp.json()["problem"] == "request.uri_too_long" and resp.json()["status"] == 414
+    chunked = requests.post(
+        f"{server.url}/api/v1/auth/login",
+        data=iter([b"{" + b" " * 700_000, b" " * 700_000 + b"}"]),
+        headers={"Content-Type": "application/json", "X-Requested-With": "t"},
+        timeout=30,
+    )
+    assert chunked.status_code == 413 and chunked.json()["problem"] == "request.too_large"
