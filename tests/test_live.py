@@ -1,5 +1,6 @@
 """Crash and concurrency scenarios against real gunicorn processes (SYNC-AND-TRUST.md 2, 3, 5)."""
 
+import gzip
 import threading
 import time
 
@@ -159,3 +160,12 @@ def test_gunicorn_own_errors_and_chunked_bodies_are_problems(server):
         timeout=30,
     )
     assert chunked.status_code == 413 and chunked.json()["problem"] == "request.too_large"
+    # A gzip body without Content-Length (chunked) is read, inflated and checked like any other.
+    body = gzip.compress(b'{"username": "nobody", "password": "salah"}')
+    zipped = requests.post(
+        f"{server.url}/api/v1/auth/login",
+        data=iter([body[:10], body[10:]]),
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip", "X-Requested-With": "t"},
+        timeout=30,
+    )
+    assert zipped.status_code == 401 and zipped.json()["problem"] == "auth.invalid_credentials"
