@@ -31,9 +31,9 @@ def create_app(config=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    from server.api.blueprint import AreaCodeConverter
+    from server.api.blueprint import AreaCodeConverter, Int32Converter
 
-    app.url_map.converters["area_code"] = AreaCodeConverter
+    app.url_map.converters.update(area_code=AreaCodeConverter, int=Int32Converter)
     api.init_app(app, spec_kwargs={"info": {"description": "Offline-first log of census assistance."}})
     api.register_converter(AreaCodeConverter, lambda _c: {"type": "string", "pattern": f"^{AreaCodeConverter.regex}$"})
     api_pkg.register(api)

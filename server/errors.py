@@ -8,7 +8,7 @@ import logging
 import random
 
 from flask import current_app, make_response
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -310,6 +310,13 @@ def _handle_operational(exc):
     return problem_response("service.busy", headers={"Retry-After": retry_after()})
 
 
+def _handle_data_error(exc):
+    # A value the database cannot hold (out of range, wrong type) that slipped past the wire bounds: the
+    # request is at fault, not the server.
+    log.warning("database refused a value: %s", type(exc.orig).__name__)
+    return problem_response("request.invalid")
+
+
 def _handle_integrity(exc):
     log.warning("integrity error escaped a service: %s", type(exc.orig).__name__)
     return problem_response("record.id_conflict")
@@ -326,4 +333,5 @@ def register_error_handlers(app):
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(OperationalError, _handle_operational)
     app.register_error_handler(IntegrityError, _handle_integrity)
+    app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -3,7 +3,7 @@
 import flask_smorest
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 
 class StrictParser(FlaskParser):
@@ -35,3 +35,11 @@ class AreaCodeConverter(BaseConverter):
     """A Kemendagri area code in a URL (e.g. 35.09.19), so /targets/import is never taken for an area."""
 
     regex = r"[0-9]{2}(?:\.[0-9]{2}){0,2}(?:\.[0-9]{4})?"
+
+
+class Int32Converter(IntegerConverter):
+    """`<int:…>` in a URL: only ids a 32-bit column can hold (a larger one is simply not found)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

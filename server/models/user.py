@@ -36,8 +36,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
     def get_id(self):
-        """Return the session identity: id plus epoch, so bumping the epoch ends every session."""
-        return f"{self.id}:{self.session_epoch}"
+        """Return the session identity (the session itself is a row of user_sessions, checked on each request)."""
+        return str(self.id)
 
     @property
     def is_active(self):

@@ -75,8 +75,6 @@ def end_all_sessions(user, keep_current=False):
     if token:
         stmt = stmt.where(UserSession.id != _token_hash(token))
     db.session.execute(stmt)
-    if token:
-        login_user(user)  # the cookie now names the new epoch
 
 
 def check_throttle(kind, key):
@@ -156,18 +154,15 @@ def count_failure(throttle):
 def load_user(identity):
     """Return the session's user, or None when the account was disabled or this session was ended."""
     token = session.get("sid")
-    try:
-        user_id, epoch = (int(part) for part in identity.split(":"))
-    except ValueError:
-        return None
-    if not isinstance(token, str):
-        return None
+    if not (isinstance(token, str) and identity.isdigit()):
+        return None  # e.g. a cookie from before server-side sessions: sign in again
+    user_id = int(identity)
     found = db.session.execute(
         select(User, UserSession.seen_on)
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.id == _token_hash(token))
     ).first()
-    if found is None or not found[0].active or found[0].session_epoch != epoch:
+    if found is None or not found[0].active:
         return None
     if found[1] != utcnow().date():
         _mark_seen(_token_hash(token))
