@@ -61,7 +61,7 @@ test: setup lint
 
 ## fuzz: the schemathesis run of `make test`, longer (every operation, every role, 200 examples each)
 fuzz: setup
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_PHASES=$${FUZZ_PHASES:-examples,coverage,fuzzing,stateful} \
+	FUZZ_REPEATABLE=0 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_PHASES=$${FUZZ_PHASES:-examples,coverage,fuzzing,stateful} \
 		FUZZ_TIMEOUT_S=3600 $(PY) -m pytest -p no:cacheprovider tests/test_fuzz.py tests/test_openapi.py -v
 
 ## bench: the speed benchmarks on PostgreSQL (see docs/benchmarks.md)

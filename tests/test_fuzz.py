@@ -25,6 +25,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 PHASES = os.environ.get("FUZZ_PHASES", "examples,coverage,fuzzing")
 SEED = int(os.environ.get("FUZZ_SEED", "2020"))
 TIMEOUT_S = int(os.environ.get("FUZZ_TIMEOUT_S", "600"))
+# `make test` replays the same cases every run (one worker, deterministic generation); `make fuzz` explores.
+REPEATABLE = os.environ.get("FUZZ_REPEATABLE", "1") == "1"
 ST = Path(sys.executable).parent / "st"
 ROLES = ("anonymous", "enumerator", "coordinator", "supervisor", "admin")
 # Schema-valid requests may still be refused with 422 for rules a JSON Schema cannot state: an area code that
@@ -100,8 +102,8 @@ def run_schemathesis(base, role, cookie, out_dir, extra=()):
     cmd = [
         str(ST), "--config-file", str(config), "run", f"{base}/api/v1/openapi.json",
         "--checks", "all", "--exclude-checks", ",".join(SKIPPED_CHECKS),
-        "--max-examples", str(EXAMPLES), "--workers", "2", "--seed", str(SEED),
-        "--phases", PHASES, "--no-color", *extra,
+        "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--phases", PHASES, "--no-color",
+        *(("--workers", "1", "--generation-deterministic") if REPEATABLE else ("--workers", "2")), *extra,
     ]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     # The failures come first in schemathesis' report, the summary last: keep both ends.
