@@ -105,7 +105,8 @@ def run_schemathesis(base, role, cookie, out_dir, extra=()):
         "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--phases", PHASES, "--no-color",
         *(("--workers", "1", "--generation-deterministic") if REPEATABLE else ("--workers", "2")), *extra,
     ]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    # cwd: schemathesis keeps a cache in the folder it runs in; it belongs to the test's temporary folder.
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False, cwd=out_dir)
     # The failures come first in schemathesis' report, the summary last: keep both ends.
     return done.returncode, done.stdout[:12000] + "\n…\n" + done.stdout[-4000:] + done.stderr[-3000:]
 
