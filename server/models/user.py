@@ -16,7 +16,7 @@ SCOPE_LEVEL = {"enumerator": 4, "coordinator": 3, "supervisor": 2}
 
 
 class User(UserMixin, db.Model):
-    """An account; `session_epoch` changes when sessions must end (disable, password change)."""
+    """An account; its sessions are rows of user_sessions (`session_epoch` is a legacy column, no longer read)."""
 
     __tablename__ = "users"
 

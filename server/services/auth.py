@@ -69,7 +69,6 @@ def start_session(user):
 
 def end_all_sessions(user, keep_current=False):
     """End every session of user on every server (disable, password change); keep_current spares the caller's."""
-    user.session_epoch += 1
     stmt = delete(UserSession).where(UserSession.user_id == user.id)
     token = session.get("sid") if keep_current else None
     if token:
