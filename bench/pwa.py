@@ -1,8 +1,9 @@
-"""Benchmark the PWA in headless Chromium with 4× CPU throttling and a slow-3G network (issue 3).
+"""Benchmark the PWA in headless Chromium with 4× CPU throttling and a slow-3G network (issues 3 and 12).
 
 Figures: first load to a usable login screen; repeat load offline to a usable outreach screen; tap on
 "Simpan" to the record durable in IndexedDB with 5,000 records already stored (p50/p95); upload of 1,000
-queued assists to a local server; the app shell's JavaScript + CSS gzipped.
+queued assists to a local server; the app shell's JavaScript + CSS gzipped; and a scripted household entry on
+the 360×640 form at a person's pace (taps, keys and scrolls counted, seconds per household).
 """
 
 import gzip
@@ -92,8 +93,10 @@ def offline_and_saves(browser, site):
                 place_kind: 'kantor_desa', place_name: 'Balai Desa ' + o, date: '2026-10-01', started_at: null,
                 ended_at: null, lat: null, lon: null}});
               for (let i = 0; i < 99; i += 1) {
+                // Distinct KK numbers of another kecamatan: none is a duplicate of the households logged below.
+                const serial = String(o * 99 + i + 1).padStart(4, '0');
                 await app.saveRecord({entity: 'assist', data: {outreach_id: outreach.id,
-                  kk_number: '3509190101900001', head_name: 'Isi ' + i, members: 3, outcome: 'berhasil',
+                  kk_number: '350920010190' + serial, head_name: 'Isi ' + i, members: 3, outcome: 'berhasil',
                   reasons: ['tidak_paham'], device_used: 'hp_petugas', phone: null, notes: null}});
               }
             }
@@ -148,6 +151,64 @@ def upload(browser, site, count=1000):
     return upload_ms, sync_ms
 
 
+# A person's pace on a cheap phone (issue 12): a pause before each tap, per key, per scroll.
+TAP_S, KEY_S, SCROLL_S = 0.6, 0.18, 0.8
+IN_VIEW = """(selector) => {
+    const el = document.querySelector(selector);
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 20));
+    return box.top >= 0 && box.bottom <= innerHeight && Boolean(top) && (el.contains(top) || top.contains(el));
+}"""
+
+
+def assist_entry(browser, site, households=10):
+    """Log households on the 360×640 form at a person's pace; return seconds, taps, keys, scrolls per household."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID")
+    page = context.new_page()
+    site.user.username = site.users[0][0]
+    sign_in(page, site)
+    context.set_offline(True)  # a gathering point without signal: every save is the phone's alone
+    start_outreach(page)
+    throttle(page, network=False)
+    counts = {"taps": 0, "keys": 0, "scrolls": 0}
+
+    def reach(selector):
+        if not page.evaluate(IN_VIEW, selector):
+            counts["scrolls"] += 1
+            time.sleep(SCROLL_S)
+            page.locator(selector).first.scroll_into_view_if_needed()
+
+    def tap(selector):
+        reach(selector)
+        time.sleep(TAP_S)
+        page.locator(selector).first.click()
+        counts["taps"] += 1
+
+    def type_into(selector, text):
+        if page.evaluate(f"document.activeElement === document.querySelector('{selector}')"):
+            reach(selector)  # already focused (after a save the form puts the cursor on KK): no tap
+        else:
+            tap(selector)
+        page.keyboard.type(text, delay=KEY_S * 1000)
+        counts["keys"] += len(text)
+
+    started = time.perf_counter()
+    for n in range(1, households + 1):
+        type_into("#assist-kk", f"350919010190{n:04d}")
+        type_into("#assist-head", f"Siti Aminah {n:02d}")
+        tap("#outcome .chip:nth-of-type(1)")
+        tap("#reasons .chip:nth-of-type(3)")
+        tap(".actionbar button")
+        page.wait_for_function(
+            "(n) => document.querySelector('[data-testid=outreach-households]')?.textContent === String(n)"
+            " && document.activeElement?.id === 'assist-kk'",
+            arg=n,
+        )
+    elapsed = time.perf_counter() - started
+    context.close()
+    return elapsed / households, {k: v / households for k, v in counts.items()}
+
+
 def shell_kb():
     """Gzipped size of the app shell (the JavaScript and CSS index.html loads) and of the lazy chunks, in KB."""
     html = (PWA_DIST / "index.html").read_text()
@@ -168,6 +229,7 @@ def main():
             first = [first_load(browser, site) for _ in range(3)]
             loads, saves, commits = offline_and_saves(browser, site)
             upload_ms, sync_ms = upload(browser, site)
+            entry_s, entry = assist_entry(browser, site)
             browser.close()
         assert server_counts(site)[1] == 1000, server_counts(site)
     finally:
@@ -190,7 +252,11 @@ def main():
     print(
         f"  upload of 1,000 queued assists: {upload_ms / 1000:.1f} s (with the pull after it: {sync_ms / 1000:.1f} s)"
     )
-    print(f"  app shell (JS + CSS, gzipped): {size:.1f} KB; chunks loaded later (staff screens): {lazy:.1f} KB\n")
+    print(f"  app shell (JS + CSS, gzipped): {size:.1f} KB; chunks loaded later (staff screens): {lazy:.1f} KB")
+    print(
+        f"  household entry at {TAP_S} s per tap, {KEY_S} s per key, {SCROLL_S} s per scroll: {entry_s:.1f} s, "
+        f"{entry['taps']:.1f} taps, {entry['keys']:.1f} keys, {entry['scrolls']:.1f} scrolls per household\n"
+    )
     print(f"bench: pwa_first_load_ms {statistics.median(first):.0f} ms")
     print(f"bench: pwa_offline_reload_ms {statistics.median(loads):.0f} ms")
     print(f"bench: pwa_save_durable_p50_ms {statistics.median(saves):.1f} ms")
@@ -200,6 +266,10 @@ def main():
     print(f"bench: pwa_sync_1000_s {sync_ms / 1000:.2f} s")
     print(f"bench: pwa_shell_gzip_kb {size:.1f} KB")
     print(f"bench: pwa_lazy_chunks_gzip_kb {lazy:.1f} KB")
+    print(f"bench: assist_entry_s {entry_s:.2f} s")
+    print(f"bench: assist_entry_taps {entry['taps']:.1f}")
+    print(f"bench: assist_entry_keys {entry['keys']:.1f}")
+    print(f"bench: assist_entry_scrolls {entry['scrolls']:.1f}")
 
 
 def first_fmt(values):

@@ -2,6 +2,7 @@
  * HTTP to the server: fetch with a timeout; every failure becomes an ApiError with a `kind`
  * the sync layer can classify. Only a JSON body counts as an answer (a captive portal's 200 HTML does not).
  */
+import { language } from "./i18n.js";
 
 export const TIMEOUT_MS = 30000;
 /** Bodies larger than this are gzipped: uploads are mostly repetitive JSON and quota is money. */
@@ -57,7 +58,13 @@ export function parseRetryAfter(value, now = Date.now()) {
 export async function request(path, { method = "GET", body, timeout = TIMEOUT_MS, fetchImpl, headers: extra } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
-  const headers = { Accept: "application/json, application/problem+json", "X-Requested-With": "jemput-bola", ...extra };
+  // The app's language, not the browser's: the server's messages then match the screen they appear on.
+  const headers = {
+    Accept: "application/json, application/problem+json",
+    "Accept-Language": language(),
+    "X-Requested-With": "jemput-bola",
+    ...extra,
+  };
   let payload;
   if (body !== undefined) {
     const encoded = await encodeBody(body);

@@ -5,6 +5,88 @@
 const STRINGS = {
   id: {
     "app.title": "Jemput Bola",
+    "app.tagline": "Catat pendampingan sensus di titik kumpul, juga tanpa sinyal.",
+    "login.language": "Bahasa",
+    "status.unsent": { other: "{n} belum terkirim" },
+    "status.fix": { other: "{n} perlu perbaikan" },
+    "status.waiting": { other: "{n} menunggu kegiatannya diperbaiki" },
+    "status.offline": "Tidak ada sinyal — data aman di HP",
+    "status.summary": "{sent} diterima",
+    "status.summaryFix": { other: "{n} perlu perbaikan" },
+    "status.openFix": "Lihat yang perlu perbaikan",
+    "age.now": "baru saja",
+    "count.households": { other: "{n} rumah tangga" },
+    "count.records": { other: "{n} data" },
+    "tally.left": "Tidak dihitung: {what}",
+    "tally.voided": { other: "{n} dibatalkan" },
+    "tally.rejected": { other: "{n} ditolak koordinator" },
+    "tally.needsCorrection": { other: "{n} perlu perbaikan" },
+    "members.range": "Isi 1 sampai 30 orang.",
+    "field.invalid": "Isian tidak sah.",
+    "field.tooLong": "Terlalu panjang.",
+    "field.count": "{n}/{max} huruf",
+    "field.over": "{n}/{max} huruf — kelebihan {extra}, mohon dipersingkat.",
+    "date.invalid": "Tanggal tidak sah.",
+    "date.future": "Tanggal tidak boleh setelah hari ini.",
+    "date.window": "Tanggal di luar masa sensus ({from} – {to}).",
+    "kk.cleaned": "Spasi, titik dan tanda hubung dihapus.",
+    "kk.dropped": { other: "{n} angka terakhir dibuang: KK hanya 16 angka. Periksa lagi." },
+    "kk.duplicate": "KK ini sudah dicatat di HP ini: {name}, {place}, {date}.",
+    "dup.title": "KK ini sudah dicatat",
+    "dup.body": "Di HP ini sudah ada rumah tangga dengan KK yang sama:",
+    "dup.save": "Tetap simpan",
+    "dup.cancel": "Jangan simpan",
+    "dialog.cancel": "Batal",
+    "assist.more_fields": "Isian lain",
+    "assist.sentValues": "Isian yang dikirim ditampilkan apa adanya; perbaiki yang ditandai merah.",
+    "assist.problem": "Server menolak: {message}",
+    "outreach.kindLabel": "{kind} · {desa}",
+    "outreach.closeConfirm": "Selesaikan kegiatan ini?",
+    "outreach.closeBody": "{n} tercatat. Kegiatan yang selesai bisa dibuka lagi hari ini.",
+    "outreach.closeYes": "Ya, selesaikan",
+    "outreach.reopen": "Buka lagi kegiatan",
+    "outreach.closedAt": "Selesai {when}.",
+    "outreach.edit": "Perbaiki kegiatan",
+    "outreach.update": "Simpan perbaikan",
+    "outreach.refused": "Kegiatan ini ditolak server: {message}",
+    "outreach.waitingHouseholds": { other: "{n} rumah tangga menunggu kegiatan ini diperbaiki." },
+    "outreach.saved": "Kegiatan disimpan di HP.",
+    "withdraw.title": "Batalkan data ini",
+    "withdraw.outreachTitle": "Batalkan kegiatan ini",
+    "withdraw.hint": "Untuk data yang salah dicatat. Dicatat di server sebagai dibatalkan (bisa tanpa sinyal).",
+    "withdraw.reason": "Alasan",
+    "withdraw.wrong": "Salah catat",
+    "withdraw.double": "Tercatat dua kali",
+    "withdraw.notHere": "Bukan warga wilayah ini",
+    "withdraw.other": "Lainnya",
+    "withdraw.submit": "Batalkan data",
+    "withdraw.confirm": "Batalkan {what}? Ini tidak bisa diurungkan.",
+    "withdraw.done": "Dibatalkan: {n}.",
+    "withdraw.pick": "Pilih alasannya.",
+    "records.title": "Data",
+    "records.tabs": "Daftar data",
+    "records.draft": "Draf",
+    "records.unsent": "Belum terkirim",
+    "records.fix": "Perlu perbaikan",
+    "records.sent": "Terkirim",
+    "records.search": "Cari KK atau nama",
+    "records.none": "Tidak ada data di sini.",
+    "records.noMatch": 'Tidak ada yang cocok dengan "{q}".',
+    "records.more": "Tampilkan lagi",
+    "records.draftOf": "Draf di {place}",
+    "records.draftEmpty": "(belum diisi)",
+    "records.outreach": "Kegiatan",
+    "state.withdrawn": "Dibatalkan di HP",
+    "state.voided": "Dibatalkan",
+    "settings.logoutBlocked": {
+      other: "Belum bisa keluar: {n} data belum terkirim. Tekan Kirim sekarang saat ada sinyal.",
+    },
+    "settings.logoutFix": { other: "{n} data perlu perbaikan dan tidak bisa dikirim seperti apa adanya." },
+    "settings.logoutChoices":
+      "Pilihan: perbaiki atau batalkan tiap data, atau ekspor ke berkas lalu keluar (data itu terhapus dari HP, tetapi tersimpan di berkas untuk supervisor).",
+    "settings.openFix": "Buka yang perlu perbaikan",
+    "settings.logoutAnyway": "Keluar dan hapus dari HP",
+    "settings.logoutAnywayConfirm": "Data yang perlu perbaikan sudah diekspor ke berkas. Keluar dan hapus dari HP ini?",
     "login.title": "Masuk",
     "login.username": "Nama pengguna",
     "login.password": "Kata sandi",
@@ -20,7 +102,6 @@ const STRINGS = {
     "nav.home": "Beranda",
     "nav.records": "Data",
     "nav.settings": "Pengaturan",
-    "status.unsent": "{n} belum terkirim",
     "status.oldest": "terlama {age}",
     "status.allSent": "Semua data terkirim",
     "status.lastSync": "Terkirim terakhir {when}",
@@ -69,14 +150,12 @@ const STRINGS = {
     "phone.invalid": "Nomor HP tidak valid (contoh 0812-3456-7890).",
     "field.required": "Wajib diisi.",
     "field.reasons": "Pilih minimal satu alasan.",
-    "records.title": "Semua data",
     "records.empty": "Belum ada data.",
-    "records.fix": "Perbaiki",
     "state.saved": "Tersimpan di HP",
     "state.sending": "Mengirim",
     "state.sent": "Terkirim",
     "state.rejected": "Perlu perbaikan",
-    "state.waiting": "Menunggu kegiatan terkirim",
+    "state.waiting": "Menunggu kegiatannya diperbaiki",
     "state.conflict": "Bentrok: diubah di HP lain",
     "review.flagged": "Perlu perbaikan dari koordinator",
     "review.rejected": "Ditolak koordinator",
@@ -86,7 +165,6 @@ const STRINGS = {
     "settings.export": "Ekspor data belum terkirim",
     "settings.exported": "{n} data diekspor ke berkas.",
     "settings.logout": "Keluar",
-    "settings.logoutBlocked": "Tidak bisa keluar: {n} data belum terkirim. Kirim dulu (atau ekspor) agar tidak hilang.",
     "settings.storage": "Penyimpanan",
     "settings.persisted": "Data dilindungi dari penghapusan otomatis.",
     "settings.notPersisted":
@@ -103,6 +181,102 @@ const STRINGS = {
   },
   en: {
     "app.title": "Jemput Bola",
+    "app.tagline": "Log census help at gathering points, with or without a signal.",
+    "login.language": "Language",
+    "status.unsent": { one: "{n} not sent", other: "{n} not sent" },
+    "status.fix": { one: "{n} needs correction", other: "{n} need correction" },
+    "status.waiting": {
+      one: "{n} waits for its outreach's correction",
+      other: "{n} wait for their outreach's correction",
+    },
+    "status.offline": "No signal — the data is safe on this phone",
+    "status.summary": "{sent} accepted",
+    "status.summaryFix": { one: "{n} needs correction", other: "{n} need correction" },
+    "status.openFix": "See what needs correction",
+    "age.now": "just now",
+    "count.households": { one: "{n} household", other: "{n} households" },
+    "count.records": { one: "{n} record", other: "{n} records" },
+    "tally.left": "Not counted: {what}",
+    "tally.voided": { one: "{n} withdrawn", other: "{n} withdrawn" },
+    "tally.rejected": { one: "{n} rejected by the coordinator", other: "{n} rejected by the coordinator" },
+    "tally.needsCorrection": { one: "{n} needs correction", other: "{n} need correction" },
+    "members.range": "Enter 1 to 30 people.",
+    "field.invalid": "Not a valid value.",
+    "field.tooLong": "Too long.",
+    "field.count": "{n}/{max} characters",
+    "field.over": "{n}/{max} characters — {extra} too many, please shorten.",
+    "date.invalid": "Not a valid date.",
+    "date.future": "The date cannot be after today.",
+    "date.window": "The date is outside the census period ({from} – {to}).",
+    "kk.cleaned": "Spaces, dots and dashes were removed.",
+    "kk.dropped": {
+      one: "The last digit was dropped: a KK has 16 digits. Please check.",
+      other: "The last {n} digits were dropped: a KK has 16 digits. Please check.",
+    },
+    "kk.duplicate": "This KK is already on this phone: {name}, {place}, {date}.",
+    "dup.title": "This KK was already logged",
+    "dup.body": "This phone already has a household with the same KK:",
+    "dup.save": "Save anyway",
+    "dup.cancel": "Do not save",
+    "dialog.cancel": "Cancel",
+    "assist.more_fields": "Other answers",
+    "assist.sentValues": "The values as they were sent; correct those marked in red.",
+    "assist.problem": "The server refused it: {message}",
+    "outreach.kindLabel": "{kind} · {desa}",
+    "outreach.closeConfirm": "Finish this outreach?",
+    "outreach.closeBody": "{n} logged. A finished outreach can be reopened today.",
+    "outreach.closeYes": "Yes, finish",
+    "outreach.reopen": "Reopen the outreach",
+    "outreach.closedAt": "Finished {when}.",
+    "outreach.edit": "Correct the outreach",
+    "outreach.update": "Save correction",
+    "outreach.refused": "The server refused this outreach: {message}",
+    "outreach.waitingHouseholds": {
+      one: "{n} household waits for this outreach's correction.",
+      other: "{n} households wait for this outreach's correction.",
+    },
+    "outreach.saved": "Outreach saved on the phone.",
+    "withdraw.title": "Withdraw this record",
+    "withdraw.outreachTitle": "Withdraw this outreach",
+    "withdraw.hint": "For a record logged by mistake. The server records it as withdrawn (works without a signal).",
+    "withdraw.reason": "Reason",
+    "withdraw.wrong": "Logged by mistake",
+    "withdraw.double": "Logged twice",
+    "withdraw.notHere": "Not a resident of this area",
+    "withdraw.other": "Other",
+    "withdraw.submit": "Withdraw",
+    "withdraw.confirm": "Withdraw {what}? This cannot be undone.",
+    "withdraw.done": "Withdrawn: {n}.",
+    "withdraw.pick": "Choose a reason.",
+    "records.title": "Records",
+    "records.tabs": "Record lists",
+    "records.draft": "Drafts",
+    "records.unsent": "Not sent",
+    "records.fix": "Needs correction",
+    "records.sent": "Sent",
+    "records.search": "Search KK or name",
+    "records.none": "Nothing here.",
+    "records.noMatch": 'Nothing matches "{q}".',
+    "records.more": "Show more",
+    "records.draftOf": "Draft at {place}",
+    "records.draftEmpty": "(empty)",
+    "records.outreach": "Outreach",
+    "state.withdrawn": "Withdrawn on the phone",
+    "state.voided": "Withdrawn",
+    "settings.logoutBlocked": {
+      one: "Not yet: {n} record is not sent. Press Send now when there is a signal.",
+      other: "Not yet: {n} records are not sent. Press Send now when there is a signal.",
+    },
+    "settings.logoutFix": {
+      one: "{n} record needs correction and cannot be sent as it is.",
+      other: "{n} records need correction and cannot be sent as they are.",
+    },
+    "settings.logoutChoices":
+      "Choices: correct or withdraw each record, or export them to a file and sign out (they are removed from the phone but kept in the file for your supervisor).",
+    "settings.openFix": "Open what needs correction",
+    "settings.logoutAnyway": "Sign out and remove from this phone",
+    "settings.logoutAnywayConfirm":
+      "The records that need correction were exported to a file. Sign out and remove them from this phone?",
     "login.title": "Sign in",
     "login.username": "Username",
     "login.password": "Password",
@@ -118,7 +292,6 @@ const STRINGS = {
     "nav.home": "Home",
     "nav.records": "Records",
     "nav.settings": "Settings",
-    "status.unsent": "{n} not sent",
     "status.oldest": "oldest {age}",
     "status.allSent": "Everything sent",
     "status.lastSync": "Last sent {when}",
@@ -167,14 +340,12 @@ const STRINGS = {
     "phone.invalid": "Not a valid phone number (e.g. 0812-3456-7890).",
     "field.required": "Required.",
     "field.reasons": "Choose at least one reason.",
-    "records.title": "All records",
     "records.empty": "No records yet.",
-    "records.fix": "Correct",
     "state.saved": "Saved on phone",
     "state.sending": "Sending",
     "state.sent": "Sent",
     "state.rejected": "Needs correction",
-    "state.waiting": "Waiting for its outreach",
+    "state.waiting": "Waiting for its outreach's correction",
     "state.conflict": "Conflict: changed on another phone",
     "review.flagged": "Coordinator asks for a correction",
     "review.rejected": "Rejected by coordinator",
@@ -184,7 +355,6 @@ const STRINGS = {
     "settings.export": "Export unsent records",
     "settings.exported": "{n} records exported to a file.",
     "settings.logout": "Sign out",
-    "settings.logoutBlocked": "Cannot sign out: {n} records not sent. Send (or export) them first so nothing is lost.",
     "settings.storage": "Storage",
     "settings.persisted": "Data is protected from automatic clean-up.",
     "settings.notPersisted": "Warning: the browser may delete data when storage is full. Send data often.",
@@ -196,11 +366,11 @@ const STRINGS = {
     "error.generic": "Something went wrong. Try again.",
     "age.minutes": "{n} min",
     "age.hours": "{n} h",
-    "age.days": "{n} days",
+    "age.days": { one: "{n} day", other: "{n} days" },
   },
 };
 
-let lang = localStorage.getItem("jb-lang") || "id";
+let lang = globalThis.localStorage?.getItem("jb-lang") || "id";
 
 /** Current language code. */
 export function language() {
@@ -220,13 +390,20 @@ export function addStrings(more) {
 }
 
 /**
- * Translate a key, filling {placeholders}.
+ * Translate a key, filling {placeholders}. A string with plural forms ({one, other, …}) picks its form for
+ * params.n by the language's plural rules, and the number is written the language's way.
  * @param {string} key
  * @param {Record<string, any>} [params]
  */
 export function t(key, params = {}) {
-  const text = STRINGS[lang][key] ?? STRINGS.id[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+  let text = STRINGS[lang][key] ?? STRINGS.id[key] ?? key;
+  const values = { ...params };
+  if (typeof text === "object") {
+    const form = new Intl.PluralRules(locale()).select(Number(params.n));
+    text = text[form] ?? text.other;
+    values.n = num(params.n);
+  }
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
 /** Label of a reference code ({code, id, en}) in the current language. */
@@ -261,6 +438,7 @@ export function day(isoDate) {
 /** Human age of a past moment ("3 jam"). */
 export function age(ms, now = Date.now()) {
   const minutes = Math.max(0, Math.round((now - ms) / 60000));
+  if (minutes < 1) return t("age.now");
   if (minutes < 60) return t("age.minutes", { n: minutes });
   const hours = Math.round(minutes / 60);
   return hours < 48 ? t("age.hours", { n: hours }) : t("age.days", { n: Math.round(hours / 24) });

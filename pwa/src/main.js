@@ -14,7 +14,7 @@ import { renderHome } from "./views/home.js";
 import { renderLogin } from "./views/login.js";
 import { renderOutreach } from "./views/outreach.js";
 import { renderOutreachForm } from "./views/outreach-form.js";
-import { renderRecord, renderRecords } from "./views/records.js";
+import { TABS, renderRecord, renderRecords } from "./views/records.js";
 import { renderSettings } from "./views/settings.js";
 import { renderStatus } from "./views/status.js";
 
@@ -88,8 +88,9 @@ async function startSession(session) {
     // Lists are redrawn once a sync run ends, not after every batch: cheap phones have better things to do.
     if (app.lastStatus?.running && !e.detail.running) refreshQuietly();
     app.lastStatus = e.detail;
-    renderStatus($("status"), e.detail, () => app.sync.syncNow());
+    renderStatus($("status"), e.detail, () => app.sync.syncNow(), app.lastSummary);
   });
+  app.sync.addEventListener("summary", (e) => (app.lastSummary = e.detail));
   app.sync.addEventListener("auth-required", () => showLogin({ message: t("login.again"), again: true }));
   app.sync.addEventListener("pulled", loadReference);
   window.addEventListener("online", () => app.sync.syncNow());
@@ -114,11 +115,10 @@ async function loadReference() {
 }
 
 function refreshQuietly() {
-  // Never redraw a form under the user's fingers.
-  const view = (location.hash || "#/").split("/")[1] || "";
-  if (view === "" || view === "records") {
-    if (!(location.hash.split("/")[2] && view === "records")) route();
-  }
+  // Never redraw a form under the user's fingers, nor the list while the petugas types a search.
+  const [, view = "", id = ""] = (location.hash || "#/").split("/");
+  const list = view === "records" && (!id || TABS.includes(id));
+  if ((view === "" || list) && document.activeElement?.id !== "records-search") route();
 }
 
 function showApp() {
@@ -225,7 +225,7 @@ function renderNav() {
 async function route() {
   if (!app.session) return;
   app.formDirty = false; // a half-filled assist form lives on as a draft
-  let [, view = "", id = ""] = (location.hash || "#/").split("/");
+  let [, view = "", id = "", sub = ""] = (location.hash || "#/").split("/");
   if (view === "code") {
     // A sign-in QR opened on a phone where someone is signed in: never switch users behind their back (their
     // records may be unsent, and sign-out checks that). Say so, and show the home screen.
@@ -240,9 +240,10 @@ async function route() {
   if (view === "settings") await renderSettings(el, app);
   else if (app.staff) await app.staff.renderStaff(el, app, view, id);
   else if (view === "outreach" && id === "new") await renderOutreachForm(el, app);
+  else if (view === "outreach" && id && sub === "edit") await renderOutreachForm(el, app, id);
   else if (view === "outreach" && id) await renderOutreach(el, app, id);
-  else if (view === "records" && id) await renderRecord(el, app, id);
-  else if (view === "records") await renderRecords(el, app);
+  else if (view === "records" && id && !TABS.includes(id)) await renderRecord(el, app, id);
+  else if (view === "records") await renderRecords(el, app, id);
   else await renderHome(el, app);
   if (seq !== app.routeSeq) return;
   $("view").replaceChildren(el);

@@ -24,7 +24,9 @@ export function uuid() {
 
 /**
  * Save a record and queue its mutation, atomically. Returns the saved record.
- * A queued change that was never sent is replaced rather than stacked (fewer uploads, same result).
+ * A queued change that was never sent, or was refused, is replaced rather than stacked (fewer uploads, same
+ * result). An assist of an outreach that needs correction waits for that correction; a corrected outreach lets
+ * its waiting assists go again.
  * @param {import("idb").IDBPDatabase} db
  * @param {{entity: "outreach"|"assist", id?: string, data: Object, op?: "upsert"|"void", now?: number}} change
  * @returns {Promise<LocalRecord>}
@@ -34,19 +36,24 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
   const records = tx.objectStore("records");
   const outbox = tx.objectStore("outbox");
   const recordId = id || uuid();
-  // A new record has a fresh id: nothing to read. An edit reads its record and queued changes together.
-  const [existing, queued] = id
-    ? await Promise.all([records.get(recordId), outbox.index("record_id").getAll(recordId)])
-    : [undefined, []];
+  const parentId = entity === "assist" && op === "upsert" ? data.outreach_id : undefined;
+  // A new record has a fresh id: only its outreach is read. An edit reads its record and queued changes too.
+  const [existing, queued, parent] = await Promise.all([
+    id ? records.get(recordId) : undefined,
+    id ? outbox.index("record_id").getAll(recordId) : [],
+    parentId ? records.get(parentId) : undefined,
+  ]);
   const last = queued[queued.length - 1];
   let baseVersion = existing ? existing.localVersion : null;
   let localVersion = existing ? existing.localVersion + 1 : 1;
-  if (last && (last.attempts === 0 || last.held)) {
+  const replacesHeld = last?.queue === "held";
+  if (last && (last.attempts === 0 || replacesHeld)) {
     // Never sent, or refused: replace it. A fresh mutation id, because its content changes.
     await outbox.delete(last.seq);
     baseVersion = last.base_version;
     localVersion = existing.localVersion;
   }
+  const waits = waitsForParent(parent);
   /** @type {OutboxEntry} */
   const entry = {
     mutation_id: uuid(),
@@ -58,8 +65,9 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
     data,
     queued_at: now,
     attempts: 0,
-    held: false,
+    queue: waits ? "waiting" : "ready",
   };
+  if (parentId) entry.parent_id = parentId;
   /** @type {LocalRecord} */
   const record = {
     review_state: "received",
@@ -72,41 +80,104 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
     data: op === "void" ? existing.data : data,
     voided: op === "void",
     localVersion,
-    state: "saved",
+    state: waits ? "waiting" : "saved",
     errors: null,
     warnings: null,
-    problem: null,
+    problem: waits ? "outreach.unknown" : null,
     saved_at: existing?.saved_at ?? now,
     outreach_id: entity === "assist" ? (op === "void" ? existing.outreach_id : data.outreach_id) : null,
   };
+  if (op === "void") record.void_reason = data.reason ?? null;
   // The two writes go through the plain IndexedDB stores: nothing needs their answers, and every answer the
   // idb wrapper listens for is one more event on the main thread before "complete" (tx.done) can be seen.
   const raw = unwrap(tx);
   raw.objectStore("records").put(record);
   raw.objectStore("outbox").add(entry);
+  if (entity === "outreach" && replacesHeld) await releaseChildren(tx, recordId);
   await tx.done;
   return record;
 }
 
+/** Whether an assist of this outreach must wait: the server refused the outreach and never accepted it. */
+function waitsForParent(outreach) {
+  return Boolean(outreach && outreach.state === "rejected" && !outreach.version);
+}
+
+/** The outreach was corrected: its waiting assists are ready to go again (right after it). */
+async function releaseChildren(tx, outreachId) {
+  const outbox = tx.objectStore("outbox");
+  const records = tx.objectStore("records");
+  for (const child of await outbox.index("parent_id").getAll(outreachId)) {
+    if (child.queue !== "waiting") continue;
+    outbox.put({ ...child, queue: "ready" });
+    const record = await records.get(child.record_id);
+    if (record?.state === "waiting") records.put({ ...record, state: "saved", problem: null });
+  }
+}
+
 /**
- * Return the next entries to upload, in order, skipping those that wait for a correction
- * (and anything queued after a held change of the same record).
+ * Take a record back ("Batalkan"), with a reason. One the server accepted is voided there (queued, so it works
+ * offline); one it never accepted is simply taken out of the queue. An outreach takes its assists with it.
+ * @returns {Promise<{voided: number, dropped: number}>} how many records were queued as voids or dropped
+ */
+export async function withdrawRecord(db, { id, reason, now = Date.now() }) {
+  const record = await db.get("records", id);
+  if (!record) return { voided: 0, dropped: 0 };
+  const children =
+    record.entity === "outreach"
+      ? (await db.getAllFromIndex("records", "outreach_id", id)).filter((c) => !c.voided)
+      : [];
+  const counts = { voided: 0, dropped: 0 };
+  // Assists first: the server refuses to void an outreach that still has live assists.
+  for (const one of [...children, record]) {
+    if (one.version) {
+      await saveRecord(db, { entity: one.entity, id: one.id, op: "void", data: { reason }, now });
+      counts.voided += 1;
+    } else {
+      await dropRecord(db, one, reason);
+      counts.dropped += 1;
+    }
+  }
+  return counts;
+}
+
+async function dropRecord(db, record, reason) {
+  const tx = db.transaction(["records", "outbox"], "readwrite", { durability: "strict" });
+  const outbox = tx.objectStore("outbox");
+  for (const key of await outbox.index("record_id").getAllKeys(record.id)) outbox.delete(key);
+  tx.objectStore("records").put({ ...record, voided: true, void_reason: reason, state: "withdrawn", errors: null });
+  await tx.done;
+}
+
+/**
+ * Return the next entries to upload, in order. Refused entries wait for their correction (and so does anything
+ * queued after them for the same record, and every assist of a refused outreach); they never take a place in the
+ * batch. An outreach always goes before its assists, even when its correction was queued after them.
  * @returns {Promise<OutboxEntry[]>}
  */
 export async function nextBatch(db, max) {
-  const heldRecords = new Set();
+  const entries = await db.getAll("outbox");
+  const refused = entries.filter((e) => e.queue === "held");
+  const held = new Set(refused.map((e) => e.record_id));
+  // An outreach the server never accepted (a refused create) keeps its assists back; a refused edit does not.
+  const unknownParents = new Set(refused.filter((e) => e.base_version === null).map((e) => e.record_id));
+  const firstOf = new Map(); // outreach id -> its first entry that may go
+  for (const e of entries) {
+    if (e.entity === "outreach" && !held.has(e.record_id) && !firstOf.has(e.record_id)) firstOf.set(e.record_id, e);
+  }
   const batch = [];
-  let after = null;
-  // Read in chunks with getAll (one request each) rather than one cursor step per entry.
-  while (batch.length < max) {
-    const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
-    const chunk = await db.getAll("outbox", range, max);
-    for (const entry of chunk) {
-      if (entry.held) heldRecords.add(entry.record_id);
-      else if (!heldRecords.has(entry.record_id) && batch.length < max) batch.push(entry);
+  const taken = new Set();
+  for (const entry of entries) {
+    if (batch.length >= max) break;
+    if (taken.has(entry.seq) || held.has(entry.record_id) || unknownParents.has(entry.parent_id)) continue;
+    const parent = entry.parent_id && firstOf.get(entry.parent_id);
+    if (parent && parent.seq > entry.seq && !taken.has(parent.seq)) {
+      if (batch.length + 2 > max) break;
+      batch.push(parent);
+      taken.add(parent.seq);
     }
-    if (chunk.length < max) break;
-    after = chunk[chunk.length - 1].seq;
+    batch.push(entry);
+    taken.add(entry.seq);
   }
   return batch;
 }
@@ -141,36 +212,50 @@ export function itemOutcome(entry, result) {
 }
 
 /**
- * Apply the server's answers to a batch: delete delivered entries, keep everything else.
+ * Apply the server's answers to a batch: delete delivered entries, keep everything else. An assist refused
+ * because its outreach was refused waits for that outreach's correction; one whose outreach is not on the
+ * phone at all needs correction itself (it can be withdrawn).
  * @param {OutboxEntry[]} batch
  * @param {Object[]} results
- * @returns {Promise<Record<string, number>>} how many of each outcome
+ * @returns {Promise<Record<string, any>>} how many of each outcome, and the ids of records that need correction
  */
 export async function applyResults(db, batch, results, now = Date.now()) {
   const byId = new Map(results.filter((r) => r && r.mutation_id).map((r) => [r.mutation_id, r]));
-  const counts = { sent: 0, conflict: 0, held: 0, wait: 0, retry: 0 };
+  const counts = { sent: 0, conflict: 0, held: 0, wait: 0, retry: 0, needsCorrection: [] };
   const tx = db.transaction(["records", "outbox"], "readwrite");
   const recordStore = tx.objectStore("records");
   const outboxStore = tx.objectStore("outbox");
   // Issue the requests together (IndexedDB runs them in order within the transaction): far fewer turns
   // of the event loop than awaiting each one, which matters on a slow phone.
-  const ids = [...new Set(batch.map((e) => e.record_id))];
+  const ids = [...new Set(batch.flatMap((e) => (e.parent_id ? [e.record_id, e.parent_id] : [e.record_id])))];
   const records = new Map((await Promise.all(ids.map((id) => recordStore.get(id)))).map((r, i) => [ids[i], r]));
   const writes = [];
+  const refusedOutreaches = [];
   for (const entry of batch) {
     const result = byId.get(entry.mutation_id);
-    const outcome = itemOutcome(entry, result);
+    let outcome = itemOutcome(entry, result);
+    // Waiting makes sense only while the outreach itself waits for a correction on this phone.
+    if (outcome === "wait" && !waitsForParent(records.get(entry.parent_id))) outcome = "held";
     counts[outcome] += 1;
     if (outcome === "sent" || outcome === "conflict") writes.push(outboxStore.delete(entry.seq));
-    else writes.push(outboxStore.put({ ...entry, held: outcome === "held", problem: result?.problem ?? null }));
+    else if (outcome !== "retry") {
+      const queue = outcome === "wait" ? "waiting" : "held";
+      writes.push(outboxStore.put({ ...entry, queue, problem: result?.problem ?? null }));
+    }
     const record = records.get(entry.record_id);
     if (!record) continue;
+    if (outcome === "held") {
+      counts.needsCorrection.push(record.id);
+      if (record.entity === "outreach" && !record.version) refusedOutreaches.push(record.id);
+    }
     // localVersion is the version all queued changes lead to: reaching it means nothing else is queued.
     const stillQueued = outcome === "sent" && result.version < record.localVersion;
     Object.assign(record, recordUpdate(outcome, result, stillQueued, now));
   }
   for (const record of records.values()) if (record) writes.push(recordStore.put(record));
   await Promise.all(writes);
+  // A refused outreach takes its assists still queued with it: they wait for its correction, out of the count.
+  for (const outreachId of refusedOutreaches) await holdChildren(tx, outreachId);
   await tx.done;
   return counts;
 }
@@ -190,11 +275,27 @@ function recordUpdate(outcome, result, stillQueued, now) {
       // The server kept our version beside its own; edits from here build on the server's version.
       return { version: result.version, localVersion: result.version, state: "conflict", problem: result.problem };
     case "held":
-      return { state: "rejected", errors: result.errors || null, problem: result.problem };
+      return {
+        state: "rejected",
+        errors: result?.errors || null,
+        problem: result?.problem ?? null,
+        message: result?.message ?? null,
+      };
     case "wait":
       return { state: "waiting", problem: result.problem };
     default:
       return {};
+  }
+}
+
+async function holdChildren(tx, outreachId) {
+  const outbox = tx.objectStore("outbox");
+  const records = tx.objectStore("records");
+  for (const child of await outbox.index("parent_id").getAll(outreachId)) {
+    if (child.queue !== "ready") continue;
+    outbox.put({ ...child, queue: "waiting", problem: "outreach.unknown" });
+    const record = await records.get(child.record_id);
+    if (record && record.state === "saved") records.put({ ...record, state: "waiting", problem: "outreach.unknown" });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { openDB, deleteDB } from "idb";
 
-export const USER_DB_VERSION = 1;
+export const USER_DB_VERSION = 2;
 
 /**
  * @typedef {Object} LocalRecord
@@ -13,7 +13,8 @@ export const USER_DB_VERSION = 1;
  * @property {Object} data            the wire data (see docs/api.md)
  * @property {number|null} version    last version the server acknowledged
  * @property {number} localVersion    version the queued mutations lead to
- * @property {"saved"|"sent"|"rejected"|"waiting"|"conflict"} state
+ * @property {"saved"|"sent"|"rejected"|"waiting"|"conflict"|"withdrawn"} state  rejected: needs correction;
+ *   waiting: its outreach needs correction first; withdrawn: never accepted and taken back on the phone
  * @property {Object|null} errors     field errors from the server (state "rejected")
  * @property {Object|null} warnings
  * @property {string|null} problem
@@ -37,7 +38,9 @@ export const USER_DB_VERSION = 1;
  * @property {Object} data
  * @property {number} queued_at
  * @property {number} attempts
- * @property {boolean} held           rejected by the server: waits for the user's correction
+ * @property {"ready"|"held"|"waiting"} queue  ready to send; held: refused, waits for the user's correction;
+ *   waiting: its outreach is held, so it waits for that correction
+ * @property {string} [parent_id]     an assist's outreach (upserts only): it must reach the server first
  */
 
 /**
@@ -46,7 +49,7 @@ export const USER_DB_VERSION = 1;
  */
 export function openUserDb(userId) {
   return openDB(`jb-user-${userId}`, USER_DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
       // Each case falls through to the next, so any old version upgrades step by step; queued items stay.
       switch (oldVersion) {
         case 0: {
@@ -58,9 +61,28 @@ export function openUserDb(userId) {
           outbox.createIndex("record_id", "record_id");
           db.createObjectStore("meta");
         }
+        // falls through
+        case 1: {
+          // Version 2: the queue's state is indexed (counts by state), children point at their outreach, and
+          // assists are found by KK number (the duplicate warning).
+          const outbox = tx.objectStore("outbox");
+          outbox.createIndex("queue", "queue");
+          outbox.createIndex("parent_id", "parent_id");
+          tx.objectStore("records").createIndex("kk", "data.kk_number");
+          upgradeEntries(outbox);
+        }
       }
     },
   });
+}
+
+async function upgradeEntries(outbox) {
+  for (let cursor = await outbox.openCursor(); cursor; cursor = await cursor.continue()) {
+    const { held, ...entry } = cursor.value;
+    entry.queue = held ? "held" : "ready";
+    if (entry.entity === "assist" && entry.op === "upsert") entry.parent_id = entry.data.outreach_id;
+    await cursor.update(entry);
+  }
 }
 
 /** Delete a user's database (logout with an empty outbox). */
@@ -114,13 +136,26 @@ export function outboxEntries(db) {
   return db.getAll("outbox");
 }
 
-/** Count outbox entries. */
-export function outboxCount(db) {
-  return db.count("outbox");
+/** Count outbox entries ready to send (not those waiting for a correction). */
+export async function outboxCount(db) {
+  return (await queueCounts(db)).ready;
 }
 
-/** When the oldest queued entry was saved (entries are kept in upload order), or null. */
+/** Count outbox entries by queue state: ready, held (needs correction) and waiting (for its outreach). */
+export async function queueCounts(db) {
+  const tx = db.transaction("outbox");
+  const index = tx.store.index("queue");
+  const [all, held, waiting] = await Promise.all([tx.store.count(), index.count("held"), index.count("waiting")]);
+  return { ready: all - held - waiting, held, waiting };
+}
+
+/** When the oldest entry ready to send was saved (entries are kept in upload order), or null. */
 export async function oldestQueuedAt(db) {
-  const cursor = await db.transaction("outbox").store.openCursor();
+  const cursor = await db.transaction("outbox").store.index("queue").openCursor("ready");
   return cursor ? cursor.value.queued_at : null;
+}
+
+/** Return (up to max of) the records on this phone with a KK number. */
+export function assistsWithKK(db, kk, max) {
+  return db.getAllFromIndex("records", "kk", kk, max);
 }

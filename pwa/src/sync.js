@@ -4,7 +4,7 @@
  */
 import { request } from "./api.js";
 import { applyResults, markAttempt, mergePulled, nextBatch, purgeSent } from "./outbox.js";
-import { getMeta, oldestQueuedAt, outboxCount, setMeta } from "./store.js";
+import { getMeta, oldestQueuedAt, queueCounts, setMeta } from "./store.js";
 
 export const SCHEMA_VERSION = 1;
 export const BATCH_SIZE = 200;
@@ -43,7 +43,10 @@ export function backoffDelay(failures, retryAfter, random = Math.random) {
   return Math.max(jittered, (retryAfter || 0) * 1000);
 }
 
-/** Uploads the outbox and pulls changes; emits "status", "auth-required", "blocked", "synced". */
+/**
+ * Uploads the outbox and pulls changes; emits "status", "auth-required", "blocked", "synced" (each batch),
+ * "summary" (what one upload round achieved) and "pulled".
+ */
 export class SyncEngine extends EventTarget {
   /**
    * @param {{db: any, userId: number|string, deviceId: string, appVersion: string,
@@ -71,7 +74,10 @@ export class SyncEngine extends EventTarget {
     this.inFlight = new Set();
   }
 
-  /** Run one sync now (upload, then pull), unless one is already running in this or another tab. */
+  /**
+   * Run one sync now (upload, then pull), unless one is already running in this or another tab. The pull runs
+   * whenever the server answered, whatever the upload left waiting: a coordinator's verdict always arrives.
+   */
   async syncNow() {
     if (this.running) return;
     if (!this.locks) return this._run();
@@ -86,10 +92,14 @@ export class SyncEngine extends EventTarget {
     this.clearTimer(this.timer);
     this.nextAttemptAt = null;
     await this.emitStatus();
+    this.round = { sent: 0, needsCorrection: [], answered: false };
     try {
-      const pushed = await this._push();
-      if (pushed) await this._pull();
+      await this._push();
+      if (this.round.answered && !this.needLogin && !this.blocked) await this._pull();
     } finally {
+      if (this.round.sent || this.round.needsCorrection.length) {
+        this.dispatchEvent(new CustomEvent("summary", { detail: this.round }));
+      }
       this.running = false;
       this.inFlight.clear();
       await this.emitStatus();
@@ -99,7 +109,10 @@ export class SyncEngine extends EventTarget {
   async _push() {
     for (;;) {
       const pending = await nextBatch(this.db, this.batchSize);
-      if (!pending.length) return true;
+      if (!pending.length) {
+        this.round.answered = true; // nothing to send: the server is asked for changes all the same
+        return true;
+      }
       const batch = await markAttempt(this.db, pending);
       batch.forEach((e) => this.inFlight.add(e.record_id));
       await this.emitStatus();
@@ -113,6 +126,10 @@ export class SyncEngine extends EventTarget {
       const decision = classifyPush(error, data);
       if (decision.action === "apply") {
         const counts = await applyResults(this.db, batch, data.results, this.now());
+        this.round.answered = true;
+        this.lastError = null;
+        this.round.sent += counts.sent;
+        this.round.needsCorrection.push(...counts.needsCorrection);
         this.failures = 0;
         this.needLogin = false;
         this.blocked = null;
@@ -120,8 +137,9 @@ export class SyncEngine extends EventTarget {
         await setMeta(this.db, "lastSyncAt", this.now());
         this.dispatchEvent(new CustomEvent("synced", { detail: counts }));
         await this.emitStatus();
-        // Items that must wait (their outreach has not arrived) would come back at once: stop this round.
-        if (counts.sent + counts.conflict + counts.held === 0) return this._later(null);
+        // Answers that settle nothing (no echo of our ids) would come back the same at once: try again later.
+        // Items that wait for their outreach's correction are left out of the next batch, so the round goes on.
+        if (counts.sent + counts.conflict + counts.held + counts.wait === 0) return this._later(null);
         continue;
       }
       batch.forEach((e) => this.inFlight.delete(e.record_id));
@@ -157,7 +175,7 @@ export class SyncEngine extends EventTarget {
       device_id: this.deviceId,
       app_version: this.appVersion,
       schema_version: SCHEMA_VERSION,
-      pending_count: await outboxCount(this.db),
+      pending_count: await this._pendingCount(),
       device_now: new Date(this.now()).toISOString(),
       mutations: batch.map((e) => ({
         mutation_id: e.mutation_id,
@@ -169,6 +187,11 @@ export class SyncEngine extends EventTarget {
         data: e.data,
       })),
     };
+  }
+
+  async _pendingCount() {
+    const queue = await queueCounts(this.db);
+    return queue.ready + queue.held + queue.waiting;
   }
 
   async _pull() {
@@ -188,6 +211,7 @@ export class SyncEngine extends EventTarget {
       }
       if (page.reference) await setMeta(this.db, "reference", page.reference);
       if (page.areas) await setMeta(this.db, "areas", page.areas);
+      if (page.rules) await setMeta(this.db, "rules", page.rules);
       await mergePulled(this.db, page, this.now());
       cursor = page.cursor;
       await setMeta(this.db, "cursor", cursor);
@@ -201,9 +225,13 @@ export class SyncEngine extends EventTarget {
   /** Compute what the status bar shows: unsent count, oldest unsent, last sync, state. */
   async status() {
     // Counts and the first entry only: the outbox can hold thousands of records on a slow phone.
+    const queue = await queueCounts(this.db);
     return {
       running: this.running,
-      unsent: await outboxCount(this.db),
+      unsent: queue.ready,
+      needsCorrection: queue.held,
+      waiting: queue.waiting,
+      offline: globalThis.navigator?.onLine === false || this.lastError === "network",
       oldestAt: await oldestQueuedAt(this.db),
       lastSyncAt: (await getMeta(this.db, "lastSyncAt")) || null,
       nextAttemptAt: this.nextAttemptAt,

@@ -11,6 +11,7 @@ describe("request", () => {
     expect(await request("/x", { fetchImpl })).toEqual({ ok: 1 });
     const [, init] = fetchImpl.mock.calls[0];
     expect(init.headers["X-Requested-With"]).toBe("jemput-bola");
+    expect(init.headers["Accept-Language"]).toBe("id"); // the app's language, not the browser's
   });
 
   it("does not accept a 200 HTML page (captive portal)", async () => {

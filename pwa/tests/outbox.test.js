@@ -72,7 +72,7 @@ describe("answers", () => {
     expect(counts).toMatchObject({ sent: 19, held: 1 });
     const left = await outboxEntries(db);
     expect(left).toHaveLength(1);
-    expect(left[0].held).toBe(true);
+    expect(left[0].queue).toBe("held");
     const bad = await getRecord(db, batch[7].record_id);
     expect([bad.state, bad.errors]).toEqual(["rejected", { kk_number: ["x"] }]);
     expect(await nextBatch(db, 100)).toEqual([]);

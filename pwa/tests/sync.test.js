@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../src/api.js";
-import { saveRecord } from "../src/outbox.js";
+import { saveRecord, withdrawRecord } from "../src/outbox.js";
 import { getRecord, openUserDb, outboxEntries } from "../src/store.js";
 import { BACKOFF_CAP_MS, SyncEngine, backoffDelay, classifyPush } from "../src/sync.js";
 
@@ -165,7 +165,7 @@ describe("SyncEngine", () => {
     expect(calls.filter((c) => c.path.endsWith("push")).length).toBe(1);
   });
 
-  it("an item waiting for its outreach stays queued without spinning", async () => {
+  it("an assist whose outreach is not on the phone needs correction itself, without spinning", async () => {
     await queue(1);
     const { api, calls } = fakeApi((body) => ({
       results: body.mutations.map((m) => ({
@@ -178,7 +178,130 @@ describe("SyncEngine", () => {
     await sync.syncNow();
     expect(calls.filter((c) => c.path.endsWith("push"))).toHaveLength(1);
     const [entry] = await outboxEntries(db);
-    expect((await getRecord(db, entry.record_id)).state).toBe("waiting");
-    expect(sync.nextAttemptAt).not.toBeNull();
+    expect(entry.queue).toBe("held");
+    expect((await getRecord(db, entry.record_id)).state).toBe("rejected");
+    expect(await sync.status()).toMatchObject({ unsent: 0, needsCorrection: 1, waiting: 0 });
+  });
+});
+
+/** A fake server with the real server's rules for scope and parents: an assist needs its outreach first. */
+function strictServer({ allowedDesa }) {
+  const accepted = new Set();
+  const verdicts = [];
+  const calls = [];
+  const api = vi.fn(async (path, options = {}) => {
+    calls.push({ path, body: options.body });
+    if (path.startsWith("/api/v1/sync/pull")) {
+      return { cursor: "c", has_more: false, outreaches: [], assists: verdicts.splice(0) };
+    }
+    return {
+      results: options.body.mutations.map((m) => {
+        const answer = { mutation_id: m.mutation_id, record_id: m.record_id };
+        if (m.entity === "outreach" && !allowedDesa.has(m.data.desa_code))
+          return { ...answer, status: "rejected", problem: "area.out_of_scope", errors: { desa_code: ["Di luar"] } };
+        if (m.entity === "assist" && m.op === "upsert" && !accepted.has(m.data.outreach_id))
+          return { ...answer, status: "rejected", problem: "outreach.unknown" };
+        accepted.add(m.record_id);
+        return { ...answer, status: "applied", version: (m.base_version || 0) + 1 };
+      }),
+    };
+  });
+  return { api, calls, verdicts, pushes: () => calls.filter((c) => c.path.endsWith("push")) };
+}
+
+const outreach = (desa) => ({ desa_code: desa, place_kind: "pasar", place_name: "Pasar", date: "2026-10-01" });
+const household = (outreachId, i) => ({ outreach_id: outreachId, kk_number: "3509190101900001", n: i });
+
+describe("the queue never stalls", () => {
+  it("203 assists of a refused outreach wait as one group; the rest goes; the correction goes first", async () => {
+    const refused = await saveRecord(db, { entity: "outreach", data: outreach("35.09.20.2001") });
+    for (let i = 0; i < 203; i += 1) await saveRecord(db, { entity: "assist", data: household(refused.id, i) });
+    const fine = await saveRecord(db, { entity: "outreach", data: outreach("35.09.19.1001") });
+    for (let i = 0; i < 5; i += 1) await saveRecord(db, { entity: "assist", data: household(fine.id, i) });
+    const server = strictServer({ allowedDesa: new Set(["35.09.19.1001", "35.09.19.1002"]) });
+    const sync = engine(server.api);
+    const summaries = [];
+    sync.addEventListener("summary", (e) => summaries.push(e.detail));
+    await sync.syncNow();
+    expect(await sync.status()).toMatchObject({ unsent: 0, needsCorrection: 1, waiting: 203 });
+    expect((await getRecord(db, fine.id)).state).toBe("sent");
+    expect(await getRecord(db, refused.id)).toMatchObject({ state: "rejected", errors: { desa_code: ["Di luar"] } });
+    expect(server.pushes().length).toBeLessThanOrEqual(3);
+    expect(summaries[0]).toMatchObject({ sent: 6, needsCorrection: [refused.id] });
+    // A second round sends nothing: the group waits for its correction, it does not fill batches.
+    await sync.syncNow();
+    const before = server.pushes().length;
+    await sync.syncNow();
+    expect(server.pushes().length).toBe(before);
+    // The petugas picks a desa of their own: the outreach goes first, then its 203 households.
+    await saveRecord(db, { entity: "outreach", id: refused.id, data: outreach("35.09.19.1002") });
+    expect(await sync.status()).toMatchObject({ unsent: 204, needsCorrection: 0, waiting: 0 });
+    const sent = server.pushes().length;
+    await sync.syncNow();
+    const after = server.pushes().slice(sent);
+    expect(after[0].body.mutations[0]).toMatchObject({ entity: "outreach", record_id: refused.id });
+    expect(after.map((c) => c.body.mutations.length)).toEqual([200, 4]);
+    expect(await outboxEntries(db)).toHaveLength(0);
+  });
+
+  it("a correction queued after the waiting assists still goes before them", async () => {
+    const refused = await saveRecord(db, { entity: "outreach", data: outreach("35.09.20.2001") });
+    const server = strictServer({ allowedDesa: new Set(["35.09.19.1001"]) });
+    const sync = engine(server.api);
+    await sync.syncNow();
+    for (let i = 0; i < 3; i += 1) await saveRecord(db, { entity: "assist", data: household(refused.id, i) });
+    expect(await sync.status()).toMatchObject({ unsent: 0, waiting: 3 });
+    await saveRecord(db, { entity: "outreach", id: refused.id, data: outreach("35.09.19.1001") });
+    await sync.syncNow();
+    const last = server.pushes().at(-1).body.mutations;
+    expect(last.map((m) => m.entity)).toEqual(["outreach", "assist", "assist", "assist"]);
+    expect(await outboxEntries(db)).toHaveLength(0);
+  });
+
+  it("a verdict arrives although an item is stuck: every round pulls after pushing", async () => {
+    const good = await saveRecord(db, { entity: "outreach", data: outreach("35.09.19.1001") });
+    await saveRecord(db, { entity: "outreach", data: outreach("35.09.20.2001") }); // refused, stays
+    const server = strictServer({ allowedDesa: new Set(["35.09.19.1001"]) });
+    const sync = engine(server.api);
+    await sync.syncNow();
+    const done = await saveRecord(db, { entity: "assist", data: household(good.id, 1) });
+    await sync.syncNow();
+    server.verdicts.push({ id: done.id, version: 1, voided: false, review_state: "flagged", review_comment: "KK?" });
+    await sync.syncNow();
+    expect(await getRecord(db, done.id)).toMatchObject({ review_state: "flagged", review_comment: "KK?" });
+    expect(await sync.status()).toMatchObject({ needsCorrection: 1 });
+  });
+});
+
+describe("withdrawing a record", () => {
+  it("voids one the server accepted (queued, works offline) and drops one it never accepted", async () => {
+    const o = await saveRecord(db, { entity: "outreach", data: outreach("35.09.19.1001") });
+    const kept = await saveRecord(db, { entity: "assist", data: household(o.id, 1) });
+    const server = strictServer({ allowedDesa: new Set(["35.09.19.1001"]) });
+    await engine(server.api).syncNow();
+    const mistake = await saveRecord(db, { entity: "assist", data: household(o.id, 2) });
+    expect(await withdrawRecord(db, { id: kept.id, reason: "Salah catat" })).toEqual({ voided: 1, dropped: 0 });
+    expect(await withdrawRecord(db, { id: mistake.id, reason: "Salah catat" })).toEqual({ voided: 0, dropped: 1 });
+    const entries = await outboxEntries(db);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      op: "void",
+      record_id: kept.id,
+      base_version: 1,
+      data: { reason: "Salah catat" },
+    });
+    expect(await getRecord(db, mistake.id)).toMatchObject({ state: "withdrawn", voided: true });
+  });
+
+  it("an outreach takes its assists with it, assists first", async () => {
+    const o = await saveRecord(db, { entity: "outreach", data: outreach("35.09.19.1001") });
+    await saveRecord(db, { entity: "assist", data: household(o.id, 1) });
+    const server = strictServer({ allowedDesa: new Set(["35.09.19.1001"]) });
+    await engine(server.api).syncNow();
+    await withdrawRecord(db, { id: o.id, reason: "Tercatat dua kali" });
+    expect((await outboxEntries(db)).map((e) => [e.entity, e.op])).toEqual([
+      ["assist", "void"],
+      ["outreach", "void"],
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 """Reference lists (kinds of place, outcomes, reasons, devices used, review states) with their labels."""
 
+from flask import current_app
+
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS, REVIEW_STATES
 
 LABELS = {
@@ -61,4 +63,13 @@ def reference_lists():
     return {
         name: [{"code": code, "id": LABELS[name][code][0], "en": LABELS[name][code][1]} for code in codes]
         for name, codes in _ORDER.items()
+    }
+
+
+def record_rules():
+    """Return the settings behind the record rules the phone checks before saving (the census window)."""
+    cfg = current_app.config
+    return {
+        "census_date_from": cfg["CENSUS_DATE_FROM"].isoformat(),
+        "census_date_to": cfg["CENSUS_DATE_TO"].isoformat(),
     }

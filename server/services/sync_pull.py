@@ -44,6 +44,7 @@ def pull_changes(user, cursor=None, limit=None, device_id=None):
     if cursor is None:
         body["reference"] = reference.reference_lists()
         body["areas"] = scope.scope_desa(user)
+        body["rules"] = reference.record_rules()
     return body
 
 

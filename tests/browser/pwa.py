@@ -21,10 +21,10 @@ def sign_in(page, site, password=PASSWORD):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 
-def start_outreach(page, place="Balai Desa Mangli"):
+def start_outreach(page, place="Balai Desa Mangli", desa="35.09.19.1001"):
     """Start an outreach at a kantor desa."""
     page.get_by_role("link", name="Mulai kegiatan baru").click()
-    page.select_option("#outreach-desa", "35.09.19.1001")
+    page.select_option("#outreach-desa", desa)
     page.get_by_text("Kantor desa/kelurahan").click()
     page.fill("#outreach-place", place)
     page.get_by_role("button", name="Mulai").click()
@@ -62,8 +62,8 @@ def expect_unsent(page, count):
 
 
 def send_now(page):
-    """Press "Kirim sekarang"."""
-    page.get_by_role("button", name="Kirim sekarang").click()
+    """Press "Kirim sekarang" in the status bar."""
+    page.locator("#status").get_by_role("button", name="Kirim sekarang").click()
 
 
 def server_counts(site):

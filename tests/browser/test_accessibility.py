@@ -49,3 +49,46 @@ def test_every_screen(a11y_browser, site, lang):
     audit(page, f"{lang}-record")
     page.get_by_role("link", name="Pengaturan").click()
     audit(page, f"{lang}-settings")
+
+
+def test_the_screens_of_a_day_without_dead_ends(a11y_browser, site):
+    """Issue 12's new states: the lists with a refused record, the correction, the dialogs, sign-out's choices."""
+    page = a11y_browser.page
+    sign_in(page, site)
+    start_outreach(page)
+    log_assist(page, 1)
+    page.evaluate(
+        """async () => {
+            const app = window.jemputBola;
+            await app.saveRecord({entity: 'assist', data: {outreach_id: location.hash.split('/')[2],
+              kk_number: '3509190101900009', head_name: 'Ibu Nol', members: 0, outcome: 'berhasil',
+              reasons: ['tidak_paham'], device_used: 'hp_petugas', phone: null, notes: null}});
+            app.changed();
+        }"""
+    )
+    expect(page.get_by_test_id("needs-correction")).to_be_visible(timeout=20000)
+    audit(page, "id-status-needs-correction")
+    page.get_by_test_id("needs-correction").click()
+    expect(page.get_by_test_id("tab-fix")).to_have_attribute("aria-current", "page")
+    audit(page, "id-list-fix")
+    page.get_by_test_id("tab-sent").click()
+    expect(page.locator("[data-state=sent]")).to_have_count(1)
+    audit(page, "id-list-sent")
+    page.get_by_test_id("tab-fix").click()
+    page.locator("[data-state=rejected] a").click()
+    expect(page.locator("#assist-members-msg")).not_to_be_empty()
+    page.get_by_text("Batalkan data ini").click()
+    audit(page, "id-record-refused")
+    page.get_by_role("link", name="Beranda").click()
+    page.locator(".list a.row").first.click()
+    page.fill("#assist-kk", "3509190101900001")
+    expect(page.locator("#assist-kk-msg")).to_contain_text("sudah dicatat")
+    audit(page, "id-assist-duplicate-warning")
+    page.get_by_role("button", name="Selesaikan kegiatan").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    audit(page, "id-finish-dialog")
+    page.get_by_role("dialog").get_by_role("button", name="Batal").click()
+    page.get_by_role("link", name="Pengaturan").click()
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_text("perlu perbaikan dan tidak bisa dikirim")).to_be_visible()
+    audit(page, "id-sign-out-choices")

@@ -57,7 +57,7 @@ def test_thirty_households_offline_then_exactly_once(browser, site):
     expect(page.get_by_test_id("today-persons")).to_have_text(str(persons))
 
     page.get_by_role("link", name="Data").click()
-    expect(page.get_by_role("heading", name="Semua data")).to_be_visible()
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
     expect(page.locator("[data-state=sent]")).to_have_count(30)
     screenshot(page, "records")
     assert not [line for line in browser.console if "Content Security Policy" in line]
@@ -81,7 +81,7 @@ def test_half_filled_form_survives_reload_and_logout_is_refused(browser, site):
     exported = json.loads(Path(download.value.path()).read_text())
     assert [m["entity"] for m in exported["mutations"]] == ["outreach"]
     page.get_by_role("button", name="Keluar").click()
-    expect(page.get_by_text("Tidak bisa keluar: 1 data belum terkirim")).to_be_visible()
+    expect(page.get_by_text("Belum bisa keluar: 1 data belum terkirim")).to_be_visible()
     browser.context.set_offline(False)
     send_now(page)
     expect_unsent(page, 0)

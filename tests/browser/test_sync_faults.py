@@ -1,11 +1,10 @@
-"""SYNC-AND-TRUST.md scenarios 7, 8, 9, 10, 16 and 17 in a real browser against the real server."""
+"""SYNC-AND-TRUST.md scenarios 7, 8, 10, 16 and 17 in a real browser against the real server (scenario 9, one
+refused record corrected and resent, is in test_no_dead_ends.py)."""
 
 import time
 
 from playwright.sync_api import expect
 
-from server.extensions import db
-from server.models import Assist
 from tests.browser.pwa import (
     expect_unsent,
     log_assist,
@@ -80,30 +79,6 @@ def test_503_with_retry_after_is_kept_and_retried(browser, site):
     wait_for(page, lambda: server_counts(site) == (1, 0, 1), timeout=20)
     assert time.monotonic() - attempts[0] >= 2.9
     expect_unsent(page, 0)
-
-
-def test_one_invalid_record_is_corrected_and_resent(browser, site):
-    """Scenario 9: the server refuses one record; the rest go; the petugas corrects it and it goes too."""
-    page = browser.page
-    sign_in(page, site)
-    start_outreach(page)
-    log_assist(page, 1)
-    log_assist(page, 2, phone="081234567")  # looks fine on the phone, too short for the server
-    log_assist(page, 3)
-    expect_unsent(page, 1)
-    assert server_counts(site) == (1, 2, 3)
-    page.get_by_role("link", name="Data").click()
-    rejected = page.locator("[data-state=rejected]")
-    expect(rejected).to_have_count(1)
-    expect(rejected).to_contain_text("Perlu perbaikan")
-    rejected.get_by_role("link").click()
-    expect(page.locator("#assist-phone-msg")).to_contain_text("tidak valid")
-    page.fill("#assist-phone", "0812-3456-7890")
-    page.get_by_role("button", name="Simpan perbaikan").click()
-    expect_unsent(page, 0)
-    assert server_counts(site)[:2] == (1, 3)
-    with site.app.app_context():
-        assert "+6281234567890" in db.session.scalars(db.select(Assist.phone)).all()
 
 
 def test_session_expired_while_offline(browser, site):

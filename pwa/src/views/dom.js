@@ -57,11 +57,11 @@ export function setMessage(form, id, text, kind = "error") {
 }
 
 /** A group of radio buttons or checkboxes drawn as large chips, inside a fieldset with a legend. */
-export function choices(name, legend, items, { multiple = false, selected = [] } = {}) {
+export function choices(name, legend, items, { multiple = false, selected = [], compact = null } = {}) {
   const chosen = new Set(Array.isArray(selected) ? selected : [selected]);
   return h(
     "fieldset",
-    { class: "choices", id: name, "aria-describedby": `${name}-msg` },
+    { class: compact ? `choices grid-${compact}` : "choices", id: name, "aria-describedby": `${name}-msg` },
     h("legend", null, legend),
     items.map((item) =>
       h(
@@ -78,4 +78,52 @@ export function choices(name, legend, items, { multiple = false, selected = [] }
     ),
     h("p", { class: "msg", id: `${name}-msg`, "aria-live": "polite" }),
   );
+}
+
+/**
+ * Ask before something that is hard to undo: a modal dialog with the app's own words. Resolves true when confirmed.
+ * @param {{title: string, body?: (Node|string|null)[], confirm: string, cancel: string, danger?: boolean}} options
+ */
+export function confirmDialog({ title, body = [], confirm, cancel, danger = false }) {
+  return new Promise((resolve) => {
+    const yes = h("button", { type: "button", class: danger ? "danger" : "", value: "yes" }, confirm);
+    const no = h("button", { type: "button", class: "secondary", value: "no" }, cancel);
+    const dialog = h(
+      "dialog",
+      { class: "card dialog", "aria-labelledby": "dialog-title" },
+      h("h2", { id: "dialog-title" }, title),
+      body,
+      h("div", { class: "actions" }, no, yes),
+    );
+    const close = (answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    yes.addEventListener("click", () => close(true));
+    no.addEventListener("click", () => close(false));
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus(); // the safe choice is the one a stray tap meets
+  });
+}
+
+/**
+ * Show "n/max" under a text field as the limit comes near, and an error beyond it: nothing is ever cut silently.
+ * @param {HTMLElement} form
+ * @param {string} id the field's id
+ * @param {number} max
+ * @param {(key: string, params: Object) => string} t
+ * @returns {boolean} whether the text fits
+ */
+export function lengthNote(form, id, max, t) {
+  const control = form.querySelector(`#${id}`);
+  const n = [...control.value.trim()].length;
+  if (n > max) setMessage(form, id, t("field.over", { n, max, extra: n - max }), "error");
+  else setMessage(form, id, n >= max * 0.8 ? t("field.count", { n, max }) : "", "warning");
+  return n <= max;
 }

@@ -6,6 +6,14 @@ import { listRecords } from "../store.js";
 import { tally } from "../tally.js";
 import { h, mount } from "./dom.js";
 
+/** The records left out of a tally, counted apart ("Tidak dihitung: 1 dibatalkan"), or null. */
+export function leftOutLine(figures) {
+  const parts = Object.entries(figures.excluded || {})
+    .filter(([, n]) => n)
+    .map(([why, n]) => t(`tally.${why}`, { n }));
+  return parts.length ? h("p", { class: "sub left-out" }, t("tally.left", { what: parts.join(", ") })) : null;
+}
+
 /** Render a tally as a row of figures with outcome counts. */
 export function tallyBlock(figures, reference, testId) {
   return h(
@@ -28,6 +36,7 @@ export function tallyBlock(figures, reference, testId) {
       { class: "outcomes" },
       (reference?.outcome || []).map((o) => h("li", null, `${label(o)}: ${num(figures.byOutcome[o.code] || 0)}`)),
     ),
+    leftOutLine(figures),
   );
 }
 
@@ -49,8 +58,9 @@ export async function renderHome(el, app) {
         h(
           "span",
           { class: "count" },
-          `${num(tally(assists.filter((a) => a.outreach_id === o.id)).households)} ${t("tally.households")}`,
+          t("count.households", { n: tally(assists.filter((a) => a.outreach_id === o.id)).households }),
         ),
+        o.state === "rejected" ? h("span", { class: "badge rejected" }, t("state.rejected")) : null,
       ),
     );
   const open = outreaches.filter((o) => !o.data.ended_at);

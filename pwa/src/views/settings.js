@@ -1,14 +1,16 @@
 /**
- * Settings: language, storage protection, export of unsent records (the escape hatch), and sign-out
- * (refused while anything is unsent).
+ * Settings: language, storage protection, export of unsent records (the escape hatch), and sign-out. Sign-out
+ * waits while anything can still be sent; records that need correction never make it a dead end: fix, withdraw,
+ * or export them and sign out.
  */
 import { language, setLanguage, t } from "../i18n.js";
-import { outboxEntries } from "../store.js";
-import { h, mount } from "./dom.js";
+import { outboxEntries, queueCounts } from "../store.js";
+import { confirmDialog, h, mount } from "./dom.js";
 
 /** Render settings. */
 export async function renderSettings(el, app) {
-  const note = h("p", { class: "msg", role: "status", "aria-live": "polite" });
+  const note = h("div", { class: "msg", role: "status", "aria-live": "polite" });
+  let exported = false;
   const storage = app.storage || { persisted: false, low: false };
   mount(
     el,
@@ -64,6 +66,7 @@ export async function renderSettings(el, app) {
           document.body.append(link);
           link.click();
           link.remove();
+          exported = true;
           note.textContent = t("settings.exported", { n: entries.length });
         },
       },
@@ -75,16 +78,51 @@ export async function renderSettings(el, app) {
         type: "button",
         class: "danger",
         onclick: async () => {
-          const unsent = (await outboxEntries(app.db)).length;
-          if (unsent) {
-            note.textContent = t("settings.logoutBlocked", { n: unsent });
-            return;
-          }
-          await app.logout();
+          const queue = await queueCounts(app.db);
+          const stuck = queue.held + queue.waiting;
+          if (!queue.ready && !stuck) return app.logout();
+          mount(note, ...logoutChoices(app, queue, stuck, exported));
         },
       },
       t("settings.logout"),
     ),
     note,
   );
+}
+
+/** What sign-out says when records are still on the phone: what can be sent waits; what cannot has choices. */
+function logoutChoices(app, queue, stuck, exported) {
+  const parts = [];
+  if (queue.ready) {
+    parts.push(h("p", { class: "alert" }, t("settings.logoutBlocked", { n: queue.ready })));
+    parts.push(h("button", { type: "button", onclick: () => app.sync.syncNow() }, t("status.sendNow")));
+  }
+  if (stuck) {
+    parts.push(h("p", { class: "alert" }, t("settings.logoutFix", { n: stuck })));
+    parts.push(h("p", null, t("settings.logoutChoices")));
+    parts.push(h("a", { class: "button secondary", href: "#/records/fix" }, t("settings.openFix")));
+    if (!queue.ready && exported) {
+      parts.push(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "danger",
+            onclick: async () => {
+              const sure = await confirmDialog({
+                title: t("settings.logout"),
+                body: [h("p", null, t("settings.logoutAnywayConfirm"))],
+                confirm: t("settings.logoutAnyway"),
+                cancel: t("dialog.cancel"),
+                danger: true,
+              });
+              if (sure) await app.logout();
+            },
+          },
+          t("settings.logoutAnyway"),
+        ),
+      );
+    }
+  }
+  return parts;
 }

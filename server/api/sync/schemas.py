@@ -180,7 +180,7 @@ class AssistOutSchema(_RecordOutSchema):
 
 
 class PullSchema(ma.Schema):
-    """One page of changes; `reference` and `areas` come only on the first page (no cursor)."""
+    """One page of changes; `reference`, `areas` and `rules` come only on the first page (no cursor)."""
 
     server_time = fields.DateTime()
     cursor = fields.String()
@@ -189,3 +189,4 @@ class PullSchema(ma.Schema):
     assists = fields.List(fields.Nested(AssistOutSchema))
     reference = fields.Dict()
     areas = fields.List(fields.Nested(AreaSchema))
+    rules = fields.Dict(metadata={"description": "census_date_from / census_date_to: the dates an outreach may have."})
