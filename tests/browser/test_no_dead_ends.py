@@ -315,3 +315,41 @@ def test_the_apps_own_words_everywhere(browser, site):
     page.evaluate("localStorage.setItem('jb-lang', 'id')")
     page.reload()
     expect(page.get_by_test_id("sync-detail")).to_contain_text(re.compile("Terkirim terakhir|Tidak ada sinyal"))
+
+
+def test_the_data_lists_count_search_and_say_what_the_last_upload_did(browser, site):
+    page = browser.page
+    sign_in(page, site)
+    start_outreach(page)
+    for n in (1, 2, 3):
+        log_assist(page, n)
+    queue_assists(page, 1, members=0, first=700)
+    expect(needs_correction(page)).to_have_text("1 perlu perbaikan", timeout=20000)
+    page.fill("#assist-head", "Ibu Setengah Jalan")  # a half-filled form: a draft
+    page.wait_for_timeout(600)
+    page.get_by_role("link", name="Data").click()
+    # The upload's result: how many were accepted, which need correction.
+    summary = page.get_by_test_id("upload-summary")
+    expect(summary).to_contain_text("1 perlu perbaikan")
+    expect(summary.get_by_role("link", name="Keluarga 700")).to_be_visible()
+    for tab, label in (("draft", "Draf (1)"), ("unsent", "Belum terkirim (0)"), ("fix", "Perlu perbaikan (1)")):
+        expect(page.get_by_test_id(f"tab-{tab}")).to_have_text(label)
+    expect(page.get_by_test_id("tab-sent")).to_have_text("Terkirim (3)")
+    page.get_by_test_id("tab-sent").click()
+    # Newest first by the record's own date, then by when it was saved.
+    expect(page.locator("[data-state=sent] strong")).to_have_text(
+        ["Kepala Keluarga 3", "Kepala Keluarga 2", "Kepala Keluarga 1"]
+    )
+    page.fill("#records-search", "keluarga 2")
+    expect(page.locator("[data-state] strong")).to_have_text(["Kepala Keluarga 2"])
+    expect(page.get_by_test_id("tab-sent")).to_have_text("Terkirim (1)")
+    page.fill("#records-search", kk(serial=3)[-6:])
+    expect(page.locator("[data-state] strong")).to_have_text(["Kepala Keluarga 3"])
+    page.fill("#records-search", "tidak ada")
+    expect(page.get_by_text('Tidak ada yang cocok dengan "tidak ada".')).to_be_visible()
+    page.fill("#records-search", "")
+    page.get_by_test_id("tab-draft").click()
+    expect(page.locator("[data-state=draft]")).to_contain_text("Ibu Setengah Jalan")
+    screenshot(page, "list-drafts")
+    page.locator("[data-state=draft] a").click()
+    expect(page.locator("#assist-head")).to_have_value("Ibu Setengah Jalan")

@@ -109,9 +109,47 @@ export async function renderRecords(el, app, tab = "") {
   mount(
     el,
     h("h1", null, t("records.title")),
+    await lastUpload(app),
     tabs,
     h("div", { class: "field search" }, h("label", { for: "records-search" }, t("records.search")), search),
     list,
+  );
+}
+
+/** What the last upload achieved: how many were accepted, and which records need correction (links). */
+async function lastUpload(app) {
+  const summary = app.lastSummary;
+  if (!summary) return null;
+  const refused = (await Promise.all(summary.needsCorrection.map((id) => getRecord(app.db, id)))).filter(
+    (r) => r && (r.state === "rejected" || r.state === "waiting"),
+  );
+  return h(
+    "div",
+    { class: refused.length ? "alert-box" : "notice", role: "status", "data-testid": "upload-summary" },
+    h(
+      "p",
+      null,
+      t("records.lastUpload", { sent: summary.sent }),
+      refused.length ? ` ${t("status.summaryFix", { n: refused.length })}:` : "",
+    ),
+    refused.length
+      ? h(
+          "ul",
+          { class: "list plain" },
+          refused.map((r) =>
+            h(
+              "li",
+              null,
+              h(
+                "a",
+                { href: r.entity === "outreach" ? `#/outreach/${r.id}` : `#/records/${r.id}` },
+                r.entity === "outreach" ? `${t("records.outreach")}: ${r.data.place_name}` : r.data.head_name,
+              ),
+              r.message ? ` — ${r.message}` : "",
+            ),
+          ),
+        )
+      : null,
   );
 }
 
