@@ -382,8 +382,8 @@ export function language() {
 /** Switch language (kept on the phone). */
 export function setLanguage(next) {
   lang = STRINGS[next] ? next : "id";
-  localStorage.setItem("jb-lang", lang);
-  document.documentElement.lang = lang;
+  globalThis.localStorage?.setItem("jb-lang", lang);
+  if (globalThis.document) document.documentElement.lang = lang;
 }
 
 /** Add strings of a lazily loaded part of the app ({id: {...}, en: {...}}). */

@@ -189,7 +189,7 @@ async function signIn(path, body) {
 async function logout() {
   await request("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
   app.sync.stop();
-  // Only reached with an empty outbox: clear this user's data from the phone.
+  // Reached with nothing left to send (what needed correction was exported first): clear this user's data.
   app.db.close();
   await deleteUserDb(app.session.userId);
   await app.appDb.delete("kv", "session");

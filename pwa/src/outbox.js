@@ -355,7 +355,9 @@ export async function purgeSent(db, retentionMs, now = Date.now()) {
   let cursor = await tx.objectStore("records").openCursor();
   while (cursor) {
     const r = cursor.value;
-    const old = r.state === "sent" && r.sent_at && now - r.sent_at > retentionMs;
+    // A record withdrawn on the phone (never accepted) holds personal data too: it goes after the same period.
+    const withdrawn = r.state === "withdrawn" && now - r.saved_at > retentionMs;
+    const old = withdrawn || (r.state === "sent" && r.sent_at && now - r.sent_at > retentionMs);
     const settled = r.review_state === "received" || r.review_state === "approved";
     if (old && settled && !(await tx.objectStore("outbox").index("record_id").count(r.id))) {
       await cursor.delete();

@@ -8,7 +8,7 @@ import {
   purgeSent,
   saveRecord,
 } from "../src/outbox.js";
-import { getRecord, openUserDb, outboxEntries } from "../src/store.js";
+import { getRecord, openUserDb, outboxEntries, queueCounts } from "../src/store.js";
 
 let db;
 let n = 0;
@@ -125,5 +125,35 @@ describe("pull and retention", () => {
     expect(await purgeSent(db, 5000, 10_000)).toBe(1);
     expect(await getRecord(db, old.id)).toBeUndefined();
     expect(await getRecord(db, unsent.id)).toBeDefined();
+  });
+});
+
+describe("upgrading a phone's database", () => {
+  it("keeps every queued entry and gives it its queue state (version 1 → 2)", async () => {
+    const { openDB } = await import("idb");
+    const name = "jb-user-upgrade";
+    const old = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore("records", { keyPath: "id" }).createIndex("outreach_id", "outreach_id");
+        db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true }).createIndex("record_id", "record_id");
+        db.createObjectStore("meta");
+      },
+    });
+    await old.add("outbox", { record_id: "a", entity: "assist", op: "upsert", data: { outreach_id: "o" }, held: true });
+    await old.add("outbox", {
+      record_id: "b",
+      entity: "assist",
+      op: "upsert",
+      data: { outreach_id: "o" },
+      held: false,
+    });
+    old.close();
+    const upgraded = await openUserDb("upgrade");
+    const entries = await outboxEntries(upgraded);
+    expect(entries.map((e) => [e.record_id, e.queue, e.parent_id, "held" in e])).toEqual([
+      ["a", "held", "o", false],
+      ["b", "ready", "o", false],
+    ]);
+    expect(await queueCounts(upgraded)).toEqual({ ready: 1, held: 1, waiting: 0 });
   });
 });
