@@ -61,7 +61,7 @@ class Config:
     LOGIN_LOCK_SECONDS = _int("LOGIN_LOCK_SECONDS", 60)
     LOGIN_LOCK_MAX_SECONDS = _int("LOGIN_LOCK_MAX_SECONDS", 3600)
 
-    # Sync limits (SYNC-AND-TRUST.md): a request body and a batch are bounded so memory stays bounded.
+    # Sync limits (docs/sync-promise.md, scenario 22): a request body and a batch are bounded so memory stays bounded.
     MAX_CONTENT_LENGTH = _int("MAX_BODY_BYTES", 1024 * 1024)
     SYNC_MAX_MUTATIONS = _int("SYNC_MAX_MUTATIONS", 500)
     SYNC_PULL_PAGE = _int("SYNC_PULL_PAGE", 500)

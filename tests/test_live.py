@@ -1,4 +1,4 @@
-"""Crash and concurrency scenarios against real gunicorn processes (SYNC-AND-TRUST.md 2, 3, 5)."""
+"""Crash and concurrency scenarios against real gunicorn processes (docs/sync-promise.md scenarios 2, 3, 5)."""
 
 import gzip
 import threading

@@ -1,4 +1,4 @@
-"""POST /sync/push: the sync promise of SYNC-AND-TRUST.md, on SQLite and PostgreSQL."""
+"""POST /sync/push: the sync promise of docs/sync-promise.md, on SQLite and PostgreSQL."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

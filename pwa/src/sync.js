@@ -1,5 +1,5 @@
 /**
- * When and how to upload and pull. Classifies every response (SYNC-AND-TRUST.md), backs off with a cap,
+ * When and how to upload and pull. Classifies every response (docs/sync-promise.md), backs off with a cap,
  * lets one tab upload at a time (Web Locks), and reports through events. No DOM here.
  */
 import { request } from "./api.js";

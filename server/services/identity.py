@@ -1,4 +1,4 @@
-"""Structure checks of KK numbers, NIK and phone numbers (PRODUCT.md: region problems are warnings only)."""
+"""Structure checks of KK numbers, NIK and phone numbers (docs/product.md: region problems are warnings only)."""
 
 import re
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Apply a phone's batch of mutations exactly once (SYNC-AND-TRUST.md).
+"""Apply a phone's batch of mutations exactly once (docs/sync-promise.md).
 
 One transaction per batch. It first locks the sync counter row, so batches that write records run their
 database part one at a time: a concurrent copy of the same batch then sees the first one's rows and answers

@@ -1,4 +1,4 @@
-"""SYNC-AND-TRUST.md scenarios 7, 8, 10, 16 and 17 in a real browser against the real server (scenario 9, one
+"""Scenarios 7, 8, 10, 16 and 17 of docs/sync-promise.md in a real browser against the real server (scenario 9, one
 refused record corrected and resent, is in test_no_dead_ends.py)."""
 
 import time
