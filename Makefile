@@ -11,7 +11,13 @@ export FLASK_APP := server:create_app
 NPM_STAMP := pwa/node_modules/.installed
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
 
-.PHONY: setup run test lint format bench clean pwa fuzz
+.PHONY: setup run test test-fast test-slow lint format bench clean pwa fuzz
+
+# Two workers (this machine has two cores); tests of one file stay on one worker (their fixtures are shared).
+PYTEST_PARALLEL := -n 2 --dist loadfile
+# The heavy tests (real gunicorn fleets, fuzzing, 100,000-row exports) run in CI; `make test-slow` runs them here.
+PYTEST_SLOW := $(if $(filter true,$(CI)),,-m "not slow")
+COVERAGE := --cov=server --cov-branch --cov-report=term:skip-covered
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -54,10 +60,19 @@ format: setup
 	$(VENV)/bin/ruff format server tests bench
 	cd pwa && npm run --silent format
 
-## test: lint, the JS unit tests, then every Python and browser test (PostgreSQL and Chromium required when CI=true)
+## test: lint, the JS unit tests, the Python tests (with coverage; the slow ones only when CI=true), the browser tests
 test: setup lint
 	cd pwa && npm test --silent
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_SLOW) $(COVERAGE) --ignore=tests/browser
+	$(PY) -m pytest tests/browser
+
+## test-fast: the edit loop: SQLite only, no browser, no slow tests
+test-fast: setup
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not slow" -k "not postgresql" --ignore=tests/browser
+
+## test-slow: only the heavy tests (what `make test` leaves to CI)
+test-slow: setup
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m slow
 
 ## fuzz: the schemathesis run of `make test`, longer (every operation, every role, 200 examples each)
 fuzz: setup

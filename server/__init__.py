@@ -9,9 +9,28 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server.config import INSTANCE_DIR, Config
 
 
+class App(Flask):
+    """Flask with one unit of work per request: a view that succeeds commits its work, once, at the end."""
+
+    def dispatch_request(self):
+        """Run the view; commit its unit of work when the answer is a success (errors roll it back)."""
+        from server import unit_of_work
+
+        response = self.make_response(super().dispatch_request())
+        if response.is_streamed:
+            # A streamed answer (an export) is a read that goes on after the view; its own code ends it.
+            if unit_of_work.writing():
+                raise RuntimeError("a view that writes must not stream its answer")
+            return response
+        # Committing here, inside dispatch, lets a failing commit (a lock timeout) become its problem answer.
+        if response.status_code < 400:
+            unit_of_work.finish()
+        return response
+
+
 def create_app(config=None):
     """Create and configure the Flask application."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder=None)
+    app = App(__name__, instance_path=str(INSTANCE_DIR), static_folder=None)
     if isinstance(config, dict):
         app.config.from_object(Config)
         app.config.update(config)

@@ -1,4 +1,4 @@
-"""Flask commands (kebab-case): loading areas, the demo, and creating users."""
+"""Flask commands (kebab-case): loading areas, the demo, and creating users. Each command is one unit of work."""
 
 import time
 
@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, User
@@ -23,7 +24,8 @@ def seed_areas_command(only, if_empty):
         click.echo("Areas already loaded; nothing to do.")
         return
     started = time.perf_counter()
-    count = areas.seed_subtree(only) if only else areas.seed_country()
+    with unit_of_work.unit():
+        count = areas.seed_subtree(only) if only else areas.seed_country()
     by_level = dict(db.session.execute(select(Area.level, func.count()).group_by(Area.level)).all())
     click.echo(
         f"{count} areas loaded in {time.perf_counter() - started:.1f}s: {by_level.get(1, 0)} provinsi, "
@@ -44,9 +46,10 @@ def seed_demo_command(seed, end_date, assists, if_empty):
     if demo.demo_present() or (if_empty and db.session.scalar(select(func.count()).select_from(User))):
         click.echo("Demo data or users already present; nothing to do.")
         return
-    if not db.session.get(Area, "35.09.19.1001") and not db.session.get(Area, "35.09.19"):
-        areas.seed_subtree(demo.KABUPATEN)
-    counts = demo.seed_demo(seed=seed, end=end_date.date() if end_date else None, assists_target=assists)
+    with unit_of_work.unit():
+        if not db.session.get(Area, "35.09.19.1001") and not db.session.get(Area, "35.09.19"):
+            areas.seed_subtree(demo.KABUPATEN)
+        counts = demo.seed_demo(seed=seed, end=end_date.date() if end_date else None, assists_target=assists)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
@@ -62,7 +65,8 @@ def create_user_command(username, role, areas, display_name, password):
     from server.services import users
 
     try:
-        user = users.create_user(username, role, password, areas, display_name)
+        with unit_of_work.unit():
+            user = users.create_user(username, role, password, areas, display_name)
     except Problem as exc:
         raise click.ClickException(f"{exc.problem}: {exc.errors}") from None
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
@@ -77,7 +81,8 @@ def import_areas_command(file, dry_run):
     from server.services import areas
 
     try:
-        report = areas.import_areas(file.read(), dry_run)
+        with unit_of_work.unit():
+            report = areas.import_areas(file.read(), dry_run)
     except Problem as exc:
         for line, fields in (exc.errors or {}).items():
             for field, messages in fields.items():

@@ -1,18 +1,9 @@
 """Engine tuning per database: bounded lock waits; SQLite also gets WAL, foreign keys and write-locking BEGIN."""
 
-from flask import has_request_context, request
 from sqlalchemy import event
 
 from server.extensions import db
-
-_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def request_writes():
-    """Return whether the current request is a write (its SQLite transaction holds the write lock)."""
-    # A write request takes SQLite's write lock at BEGIN; upgrading a read transaction later can fail at once
-    # with "database is locked" instead of waiting, which would turn an ordinary burst into errors.
-    return has_request_context() and request.method not in _READ_METHODS
+from server.unit_of_work import writing
 
 
 def configure_engine(app):
@@ -45,4 +36,6 @@ def configure_engine(app):
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")
+        # A unit that writes takes SQLite's write lock at BEGIN: upgrading a read transaction later can fail at
+        # once with "database is locked" instead of waiting, which would turn an ordinary burst into errors.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")

@@ -92,13 +92,15 @@ def prepare_database(url, areas=TEST_AREAS):
     """Migrate a database to head and load the test areas."""
     from flask_migrate import upgrade
 
+    from server import unit_of_work
     from server.services.areas import seed_subtree
 
     app = make_app(url)
     with app.app_context():
         upgrade()
         if areas:
-            seed_subtree(areas)
+            with unit_of_work.unit():
+                seed_subtree(areas)
         # Closing checkpoints SQLite's WAL into the file, which is then copied per test.
         _dispose()
 

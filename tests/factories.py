@@ -4,6 +4,7 @@ import itertools
 import uuid
 from datetime import UTC, date, datetime
 
+from server import unit_of_work
 from server.services.users import create_user
 
 PASSWORD = "rahasia-123"
@@ -18,13 +19,14 @@ def make_user(role="enumerator", areas=None, username=None, password=PASSWORD, *
         "supervisor": ["35.09"],
         "admin": [],
     }[role]
-    user = create_user(
-        username or f"{role}{next(_counter)}",
-        role,
-        password,
-        areas if areas is not None else default_areas,
-        **overrides,
-    )
+    with unit_of_work.unit():  # the test owns this unit of work, as a request or a command would
+        user = create_user(
+            username or f"{role}{next(_counter)}",
+            role,
+            password,
+            areas if areas is not None else default_areas,
+            **overrides,
+        )
     user.password = password
     return user
 

@@ -147,6 +147,7 @@ def _consume(app, user, url, sink):
     return resp, size, peak
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, backend, tmp_path):
     # The XLSX writer is the same on both databases and slow: its full 100,000-row run is on PostgreSQL.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.services.mutations import parse_item
+from server.api.sync.items import parse_item
 from server.services.reference import reference_lists
 from tests.conftest import make_app
 

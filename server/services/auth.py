@@ -15,9 +15,8 @@ from flask import current_app, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 
-from server.database import request_writes
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db, login_manager
 from server.models import LoginThrottle, User, UserSession
@@ -35,14 +34,14 @@ def normalize_username(username):
 
 def sign_in(username, password):
     """Check credentials and start a session; raise a generic problem on any failure."""
+    unit_of_work.writes()
     key = normalize_username(username)[:64]
     throttle = check_throttle("login", key)
     user = db.session.scalar(select(User).where(User.username == key))
     valid = verify_password(user.password_hash if user else None, password)
     if not (valid and user.active):
-        count_failure(throttle)
-        record_event("auth.login_failed", user if user else None, username=key)
-        db.session.commit()
+        user_id = user.id if user else None
+        record_failure("login", key, "auth.login_failed", user_id, username=key)
         raise Problem("auth.invalid_credentials")
     clear_throttle(throttle)
     if needs_rehash(user.password_hash):
@@ -52,14 +51,13 @@ def sign_in(username, password):
 
 
 def start_session(user):
-    """Record a new server-side session, commit the sign-in's changes and set a fresh session cookie for user."""
+    """Record a new server-side session and set a fresh session cookie for user (the unit commits it)."""
     token = secrets.token_urlsafe(32)
     today = utcnow().date()
     # Sessions unused for longer than the cookie lifetime can no longer be presented: forget them.
     cutoff = today - current_app.config["PERMANENT_SESSION_LIFETIME"]
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.seen_on < cutoff))
     db.session.add(UserSession(id=_token_hash(token), user_id=user.id, seen_on=today))
-    db.session.commit()
     session.clear()
     session.permanent = True
     session["sid"] = token
@@ -83,10 +81,22 @@ def check_throttle(kind, key):
     now = utcnow()
     if throttle.locked_until and throttle.locked_until > now:
         seconds = math.ceil((throttle.locked_until - now).total_seconds())
-        record_event("auth.login_throttled", kind=kind, username=key)
-        db.session.commit()
+        unit_of_work.apart(lambda: record_event("auth.login_throttled", kind=kind, username=key))
         raise Problem("auth.throttled", headers={"Retry-After": str(seconds)}, seconds=seconds)
     return throttle
+
+
+def record_failure(kind, key, action, user_id=None, also=None, **details):
+    """Count a failed attempt of a key and audit it (with `also()`, if given), apart from the failed unit: they
+    must survive its rollback."""
+
+    def record():
+        if also:
+            also()
+        count_failure(_throttle_row(kind, key))
+        record_event(action, user_id, **details)
+
+    unit_of_work.apart(record)
 
 
 def clear_throttle(throttle):
@@ -101,11 +111,11 @@ def client_address():
 
 def sign_out(user):
     """End the current session here and on every other server."""
+    unit_of_work.writes()
     record_event("auth.logout", user)
     token = session.get("sid")
     if token:
         db.session.execute(delete(UserSession).where(UserSession.id == _token_hash(token)))
-    db.session.commit()
     logout_user()
     session.clear()
 
@@ -169,17 +179,8 @@ def load_user(identity):
 
 
 def _mark_seen(token_hash):
-    # At most once a day per session. A write request already holds the write lock: it carries the update.
-    # A read gets its own short transaction, and a busy database only skips the bookkeeping, never the request.
-    stmt = update(UserSession).where(UserSession.id == token_hash).values(seen_on=utcnow().date())
-    if request_writes():
-        db.session.execute(stmt)
-        return
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(stmt)
-    except OperationalError:
-        log.info("session bookkeeping skipped: database busy")
+    # At most once a day per session, and only with a unit that writes anyway: a read never writes.
+    unit_of_work.after_write(update(UserSession).where(UserSession.id == token_hash).values(seen_on=utcnow().date()))
 
 
 def _token_hash(token):

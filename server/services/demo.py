@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from lokal.samaran._names import FAMILY_NAMES, GIVEN_NAMES
 from sqlalchemy import func, insert, select
 
+from server import unit_of_work
 from server.extensions import db
 from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, User, UserArea
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
@@ -29,6 +30,7 @@ COMMENTS = ["Nomor KK tidak terbaca, mohon cek ulang.", "Jumlah anggota keluarga
 
 def seed_demo(seed=2020, end=None, days=30, assists_target=20000):
     """Create demo users, devices, targets, outreaches and assists; return counts. Needs the areas loaded."""
+    unit_of_work.writes()
     rng = random.Random(seed)
     end = end or date.today()
     given, family = sorted(GIVEN_NAMES), sorted(FAMILY_NAMES)
@@ -53,7 +55,6 @@ def seed_demo(seed=2020, end=None, days=30, assists_target=20000):
     db.session.flush()
     coordinators = {u.area_codes[0]: u.id for u in users if u.role == "coordinator"}
     counts = _fieldwork(rng, petugas, coordinators, (end, days, assists_target), (given, family))
-    db.session.commit()
     return {"users": len(users), **counts}
 
 

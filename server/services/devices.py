@@ -2,6 +2,7 @@
 
 from sqlalchemy.exc import IntegrityError
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Device
@@ -12,24 +13,23 @@ from server.services.users import managed_user
 
 def register_device(user, device_id, app_version=None, user_agent=None):
     """Bind a phone-made device id to the user; registering again is harmless. Return (device, created)."""
+    unit_of_work.writes()
     device = db.session.get(Device, device_id)
     if device is None:
         device = Device(id=device_id, user_id=user.id, app_version=app_version, user_agent=user_agent)
         device.last_seen_at = utcnow()
-        db.session.add(device)
-        record_event("device.registered", user, "device", device_id, device_id=device_id)
         try:
-            db.session.commit()
+            with db.session.begin_nested():
+                db.session.add(device)
+            record_event("device.registered", user, "device", device_id, device_id=device_id)
             return device, True
         except IntegrityError:
             # Two tabs registered the same id at once: the other one won; carry on as a re-registration.
-            db.session.rollback()
             device = db.session.get(Device, device_id)
     _check_owner(user, device)
     device.last_seen_at = utcnow()
     if app_version:
         device.app_version = app_version
-    db.session.commit()
     return device, False
 
 
@@ -44,8 +44,10 @@ def require_usable_device(user, device_id):
 
 def _check_owner(user, device):
     if device.user_id != user.id:
-        record_event("device.foreign_use", user, "device", device.id, device_id=device.id)
-        db.session.commit()
+        user_id, device_id = user.id, device.id
+        unit_of_work.apart(
+            lambda: record_event("device.foreign_use", user_id, "device", device_id, device_id=device_id)
+        )
         raise Problem("device.not_yours")
     if device.revoked_at is not None:
         raise Problem("device.revoked")
@@ -64,6 +66,7 @@ def touch_device(device, envelope, now, skew):
 
 def set_revoked(actor, device_id, revoked):
     """Block a lost phone (its uploads are refused from now on) or unblock a found one; audited."""
+    unit_of_work.writes()
     device = db.session.get(Device, device_id)
     if device is None:
         raise Problem("device.not_found")
@@ -74,5 +77,4 @@ def set_revoked(actor, device_id, revoked):
     elif not revoked and device.revoked_at is not None:
         device.revoked_at = None
         record_event("device.restored", actor, "device", device.id, device_id=device.id, user_id=device.user_id)
-    db.session.commit()
     return device

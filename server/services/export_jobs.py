@@ -17,6 +17,7 @@ from flask import current_app, send_file
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import ExportJob, User
@@ -33,6 +34,8 @@ _DATES = ("date_from", "date_to")
 
 def start(user, kind, fmt, args):
     """Check and audit an export like a direct one, then run it in the background; return the job."""
+    unit_of_work.writes()
+    _mark_interrupted(user)
     running = db.session.scalar(
         select(func.count()).where(ExportJob.user_id == user.id, ExportJob.status.in_(("queued", "running")))
     )
@@ -44,10 +47,12 @@ def start(user, kind, fmt, args):
     job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=filename)
     job.heartbeat_at = utcnow()
     db.session.add(job)
-    db.session.commit()
+    db.session.flush()  # its defaults (created_at) are in the answer
     _sweep(current_app.config["EXPORT_DIR"], current_app.config["EXPORT_KEEP_HOURS"])
     app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job_id), name=f"export-{job_id}", daemon=True).start()
+    # The thread starts once the request's unit has committed: it reads the job's row.
+    thread = threading.Thread(target=_run, args=(app, job_id), name=f"export-{job_id}", daemon=True)
+    unit_of_work.after_commit(thread.start)
     return describe(job)
 
 
@@ -67,23 +72,34 @@ def get_job(user, job_id):
     return describe(job)
 
 
+def _stale(job):
+    return job.status in ("queued", "running") and job.heartbeat_at and utcnow() - job.heartbeat_at > STALE_AFTER
+
+
+def _mark_interrupted(user):
+    # Jobs whose thread went silent (a restart) are failed for good here, in a write, so they stop counting.
+    for job in db.session.scalars(
+        select(ExportJob).where(ExportJob.user_id == user.id, ExportJob.status.in_(("queued", "running")))
+    ):
+        if _stale(job):
+            job.status, job.error, job.finished_at = "failed", "interrupted", utcnow()
+
+
 def describe(job):
-    """Return a job as the API shows it (a job whose thread went silent is marked interrupted)."""
-    if job.status in ("queued", "running") and job.heartbeat_at and utcnow() - job.heartbeat_at > STALE_AFTER:
-        job.status, job.error, job.finished_at = "failed", "interrupted", utcnow()
-        db.session.commit()
-    done = job.status == "done"
+    """Return a job as the API shows it (a job whose thread went silent shows as interrupted; reads write nothing)."""
+    status, error = ("failed", "interrupted") if _stale(job) else (job.status, job.error)
+    done = status == "done"
     minutes = current_app.config["EXPORT_LINK_MINUTES"]
     return {
         "id": job.id,
         "kind": job.kind.replace("_", "-"),
         "format": job.fmt,
-        "status": job.status,
+        "status": status,
         "rows_total": job.rows_total,
         "rows_done": job.rows_done,
         "filename": job.filename,
         "size_bytes": job.size_bytes,
-        "error": job.error,
+        "error": error,
         "created_at": job.created_at,
         "finished_at": job.finished_at,
         "download_url": f"/api/v1/exports/files/{_signer().dumps([str(job.id), job.user_id])}" if done else None,
@@ -105,10 +121,10 @@ def download(user, token):
     path = _path(job)
     if not os.path.exists(path):
         raise Problem("export.link_expired")
-    record_event("export.downloaded", user, "export", job.id, kind=job.kind, format=job.fmt)
-    db.session.commit()
-    response = send_file(path, as_attachment=True, download_name=job.filename)
-    response.content_type = exports.FORMATS[job.fmt]  # as given: send_file's mimetype would add a second charset
+    user_id, job_id, kind, fmt, filename = user.id, job.id, job.kind, job.fmt, job.filename
+    unit_of_work.apart(lambda: record_event("export.downloaded", user_id, "export", job_id, kind=kind, format=fmt))
+    response = send_file(path, as_attachment=True, download_name=filename)
+    response.content_type = exports.FORMATS[fmt]  # as given: send_file's mimetype would add a second charset
     return response
 
 

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Assist, Outreach, User
@@ -107,10 +108,13 @@ def prepare(user, kind, fmt, args, audit=True, **details):
         raise Problem("export.unmask_forbidden")
     filters = {k: str(v) for k, v in args.items() if v not in (None, False)}
     if audit:
-        record_event(
-            f"export.{kind}", user, "area", area.code, format=fmt, masked=not unmask, filters=filters, **details
+        # Audited on its own short unit: the export is a read, and its audit must stay whatever follows.
+        user_id, code = user.id, area.code
+        unit_of_work.apart(
+            lambda: record_event(
+                f"export.{kind}", user_id, "area", code, format=fmt, masked=not unmask, filters=filters, **details
+            )
         )
-        db.session.commit()
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
     columns = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}[kind]
     filename = f"jemput-bola-{kind.replace('_', '-')}-{area.code}.{fmt}"
@@ -154,9 +158,12 @@ def stream(actor_id, kind, fmt, columns, rows, **details):
             yield from writer(columns, counted())
         complete = True
     finally:
-        db.session.rollback()  # end the long read before writing the audit row
-        record_event(f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete, **details)
-        db.session.commit()
+        # The long read ends first (apart rolls it back), then the audit row gets its own short unit.
+        unit_of_work.apart(
+            lambda: record_event(
+                f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete, **details
+            )
+        )
 
 
 def _csv_header(columns):

@@ -7,6 +7,7 @@ change_seq and changed_by_device = NULL, so the petugas' phone receives it on it
 from flask import current_app
 from sqlalchemy import and_, func, select
 
+from server import unit_of_work
 from server.errors import Problem, problem_message
 from server.extensions import db
 from server.models import Area, Assist, HouseholdCount, Mutation, Outreach, ReviewEvent, SyncCounter, User
@@ -116,13 +117,11 @@ def _summary(assist, outreach, owner, live):
 
 def get_assist(user, assist_id):
     """Return one assist with its review history and versions; the access is audited (personal data)."""
-    # Audit first: on SQLite the write lock is then taken before the reads, never upgraded mid-transaction.
-    record_event("review.viewed", user, "assist", assist_id)
-    db.session.flush()
+    # The access is audited on its own short unit; the read itself writes nothing.
+    user_id = user.id
+    unit_of_work.apart(lambda: record_event("review.viewed", user_id, "assist", assist_id))
     assist, outreach, owner, live = _load(user, assist_id)
-    detail = _detail(assist, outreach, owner, live)
-    db.session.commit()
-    return detail
+    return _detail(assist, outreach, owner, live)
 
 
 def _load(user, assist_id):
@@ -205,6 +204,8 @@ def _same_household(assist):
 
 def decide(user, assist_id, if_match, action, comment):
     """Approve, flag or reject one assist, only if it is still the version the reviewer saw (If-Match)."""
+    unit_of_work.writes()
+    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
     lock_change_stream()
     assist, outreach, owner, live = _load(user, assist_id)
     _check_four_eyes(user, assist)
@@ -215,7 +216,6 @@ def decide(user, assist_id, if_match, action, comment):
         raise Problem("review.comment_required", {"comment": [problem_message("review.comment_required")]})
     _apply_state(user, [assist], ACTIONS[action], comment)
     record_event(f"review.{action}", user, "assist", assist.id, version=assist.version)
-    db.session.commit()
     return _detail(assist, outreach, owner, live)
 
 
@@ -255,6 +255,8 @@ def _apply_state(user, assists, state, comment):
 
 def bulk_approve(user, args):
     """Approve the received assists of a filtered list that have not changed since the list was loaded."""
+    unit_of_work.writes()
+    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
     lock_change_stream()
     area = resolve_area(user, args.get("area"))
     limit = current_app.config["REVIEW_BULK_MAX"]
@@ -270,12 +272,13 @@ def bulk_approve(user, args):
     _apply_state(user, batch, "approved", None)
     filters = {k: str(v) for k, v in args.items() if v is not None and k != "as_of"}
     record_event("review.bulk_approve", user, "area", area.code, count=len(batch), filters=filters)
-    db.session.commit()
     return {"approved": len(batch), "more": len(assists) > limit, "changed_since": changed_since}
 
 
 def void_duplicate(user, assist_id, if_match, reason):
     """Void one of several assists of the same household (a coordinator resolving a duplicate)."""
+    unit_of_work.writes()
+    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
     lock_change_stream()
     assist, outreach, owner, live = _load(user, assist_id)
     _check_four_eyes(user, assist)
@@ -289,7 +292,6 @@ def void_duplicate(user, assist_id, if_match, reason):
         assist.changed_by_device, assist.updated_at = None, utcnow()
         stamp_changes([assist])
     record_event("review.void_duplicate", user, "assist", assist.id, version=assist.version)
-    db.session.commit()
     return _detail(assist, outreach, owner, live - 1)
 
 

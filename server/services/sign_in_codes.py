@@ -16,6 +16,7 @@ import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import update
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import SignInCode, User
@@ -31,6 +32,7 @@ LENGTH = 8
 
 def issue(actor, user_id, origin):
     """Make a new code for an account (earlier unused ones stop working) and return it with its QR."""
+    unit_of_work.writes()
     user = managed_user(actor, user_id)
     if not user.active:
         raise Problem("user.disabled")
@@ -45,7 +47,7 @@ def issue(actor, user_id, origin):
     )
     db.session.add(row)
     record_event("sign_in_code.issued", actor, "user", user.id, minutes=minutes)
-    db.session.commit()
+    db.session.flush()  # the row's expiry is read back below
     link = f"{origin.rstrip('/')}/#/code/{code}"
     return {
         "code": f"{code[:4]}-{code[4:]}",
@@ -58,26 +60,30 @@ def issue(actor, user_id, origin):
 
 def redeem(text):
     """Sign in with a code: it works once, before it expires; failures count towards the throttle."""
+    unit_of_work.writes()
     code = "".join(ch for ch in text.upper() if ch.isalnum())
-    throttle = auth.check_throttle("code", (auth.client_address() or "-")[:64])
+    key = (auth.client_address() or "-")[:64]
+    throttle = auth.check_throttle("code", key)
     now = utcnow()
-    # One UPDATE both checks and uses the code, so two phones racing with the same code cannot both win.
-    used = db.session.execute(
-        update(SignInCode)
-        .where(SignInCode.code_hash == _digest(code), SignInCode.used_at.is_(None), SignInCode.expires_at > now)
-        .values(used_at=now)
-        .returning(SignInCode.user_id, SignInCode.created_by)
-    ).first()
+    used = _spend(_digest(code), now).first()
     user = db.session.get(User, used[0]) if used else None
     if user is None or not user.active:
         # A code of a disabled account stays spent: it must not work once the account is enabled again.
-        auth.count_failure(throttle)
-        record_event("auth.code_failed")
-        db.session.commit()
+        auth.record_failure("code", key, "auth.code_failed", also=lambda: _spend(_digest(code), now).all())
         raise Problem("auth.code_invalid")
     auth.clear_throttle(throttle)
     record_event("auth.code_login", user, "user", user.id, issued_by=used[1])
     return auth.start_session(user)
+
+
+def _spend(code_hash, now):
+    # One UPDATE both checks and uses the code, so two phones racing with the same code cannot both win.
+    return db.session.execute(
+        update(SignInCode)
+        .where(SignInCode.code_hash == code_hash, SignInCode.used_at.is_(None), SignInCode.expires_at > now)
+        .values(used_at=now)
+        .returning(SignInCode.user_id, SignInCode.created_by)
+    )
 
 
 def _digest(code):

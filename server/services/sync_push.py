@@ -9,6 +9,7 @@ the lock; what is inside the lock is a few prefetch queries and bulk writes.
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from server import unit_of_work
 from server.errors import problem_message
 from server.extensions import db
 from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict
@@ -18,18 +19,18 @@ from server.services.audit import audit_rows
 from server.services.bulk import chunked_in, insert_rows
 from server.services.changes import lock_change_stream, stamp_changes
 from server.services.devices import require_usable_device, touch_device
-from server.services.mutations import clock_suspect, parse_item, public_errors, region_warnings
+from server.services.mutations import clock_suspect, region_warnings
 
 MODELS = {"outreach": Outreach, "assist": Assist}
 PUSH_ROLES = {"enumerator", "coordinator"}
 SKEW_LIMIT = 2**31 - 1
 
 
-def push_mutations(user, envelope):
-    """Apply every mutation of a batch, each independently, and return one result per mutation."""
+def push_mutations(user, envelope, items):
+    """Apply every mutation of a batch (parsed one by one at the wire), each independently; one result each."""
+    unit_of_work.writes()
     scope.require_role(user, PUSH_ROLES)
     now = utcnow()
-    items = [parse_item(raw) for raw in envelope["mutations"]]
     device = require_usable_device(user, envelope["device_id"])
     skew = _clock_skew(envelope.get("device_now"), now)
     lock_change_stream()
@@ -38,7 +39,6 @@ def push_mutations(user, envelope):
     results = [batch.decide(item) for item in items]
     batch.write()
     touch_device(device, envelope, now, skew)
-    db.session.commit()
     return {"server_time": now, "results": results}
 
 
@@ -79,7 +79,7 @@ class _Batch:
     def decide(self, item):
         """Decide one mutation's fate and plan its writes."""
         if item.errors:
-            return self._rejected(item, "mutation.invalid", public_errors(item))
+            return self._rejected(item, "mutation.invalid", item.errors)
         if item.mutation_id in self.seen:
             return self._replay(item)
         record = self.records[item.entity].get(item.record_id)

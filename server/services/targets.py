@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from server import unit_of_work
 from server.extensions import db
 from server.models import Area, Target
 from server.models.types import utcnow
@@ -28,18 +29,19 @@ def list_targets(actor, code):
 
 def set_target(actor, code, values):
     """Set one area's target; audited with the old and new figures."""
+    unit_of_work.writes()
     scope.require_role(actor, scope.MANAGER_ROLES)
     area = resolve_area(actor, code)
     target = db.session.get(Target, area.code)
     before = _figures(target)
     target = _apply(target, area.code, values)
     record_event("target.updated", actor, "area", area.code, before=before, after=_figures(target))
-    db.session.commit()
     return _row(area, target)
 
 
 def import_targets(actor, text, dry_run):
     """Check every row of a targets CSV; unless dry_run and only if all rows are valid, save them all."""
+    unit_of_work.writes()
     scope.require_role(actor, scope.MANAGER_ROLES)
     rows = csv_import.read_rows(text, COLUMNS, COLUMNS)
     areas = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
@@ -74,7 +76,6 @@ def import_targets(actor, text, dry_run):
     for code, values in checked:
         _apply(existing.get(code), code, values)
     record_event("target.imported", actor, None, None, rows=len(checked), created=report["created"])
-    db.session.commit()
     return report
 
 

@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from server import unit_of_work
 from server.extensions import db
 from server.models import User
 from server.services import auth, csv_import, scope
@@ -21,6 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def import_users(actor, text, dry_run):
     """Check every row of a users CSV; unless dry_run and only if all rows are valid, create them all."""
+    unit_of_work.writes()
     scope.require_role(actor, scope.MANAGER_ROLES)
     rows = csv_import.read_rows(text, COLUMNS, REQUIRED)
     parsed = [(line, _parse(row)) for line, row in rows]
@@ -63,7 +65,6 @@ def import_users(actor, text, dry_run):
         for u in users
     ]
     db.session.execute(db.metadata.tables["audit_events"].insert(), events)
-    db.session.commit()
     return {**report, "created": len(users)}
 
 

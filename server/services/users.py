@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import exists, func, or_, select
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.i18n import current_language
@@ -47,6 +48,7 @@ def account_errors(actor, username, role, area_codes, areas, taken):
 
 def create_user(username, role, password, area_codes=(), display_name=None, actor=None):
     """Create an account with its area scope; without a password it signs in by one-time code only."""
+    unit_of_work.writes()
     if actor is not None:
         require_role(actor, MANAGER_ROLES)
     username = auth.normalize_username(username)
@@ -59,7 +61,6 @@ def create_user(username, role, password, area_codes=(), display_name=None, acto
     db.session.add(user)
     db.session.flush()
     record_event("user.created", actor, "user", user.id, role=role, areas=area_codes)
-    db.session.commit()
     return user
 
 
@@ -112,6 +113,7 @@ def get_user(actor, user_id):
 
 def update_user(actor, user_id, changes):
     """Change name, role and scope, or enable/disable an account (disabling ends its sessions at once)."""
+    unit_of_work.writes()
     user = managed_user(actor, user_id)
     role = changes.get("role", user.role)
     codes = list(dict.fromkeys(changes["areas"])) if "areas" in changes else user.area_codes
@@ -131,16 +133,15 @@ def update_user(actor, user_id, changes):
     if "active" in changes and changes["active"] != user.active:
         auth.set_active(user, changes["active"])
     record_event("user.updated", actor, "user", user.id, fields=sorted(changes), role=user.role, active=user.active)
-    db.session.commit()
     return get_user(actor, user.id)
 
 
 def reset_password(actor, user_id, password):
     """Set a new password; every session of that account ends."""
+    unit_of_work.writes()
     user = managed_user(actor, user_id)
     auth.set_password(user, password)
     record_event("user.password_reset", actor, "user", user.id)
-    db.session.commit()
 
 
 def managed_user(actor, user_id):

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from server import unit_of_work
 from server.extensions import db
 from server.models import Assist, AuditEvent, ReviewEvent
 from server.services.demo import DEMO_PASSWORD, seed_demo
@@ -26,7 +27,8 @@ def demo_site(tmp_path, sqlite_template):
     """The demo (a small one) plus a fresh petugas of Mangli, Kaliwates, on gunicorn with the built PWA."""
 
     def small_demo(app):
-        seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
+        with unit_of_work.unit():
+            seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
 
     with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
         yield served

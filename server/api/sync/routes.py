@@ -4,6 +4,7 @@ from flask import current_app
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
+from server.api.sync.items import parse_item
 from server.api.sync.schemas import PullArgsSchema, PullSchema, PushResultSchema, PushSchema
 from server.errors import Problem
 from server.services import sync_pull, sync_push
@@ -20,8 +21,10 @@ def push(envelope):
     limit = current_app.config["SYNC_MAX_MUTATIONS"]
     if len(envelope["mutations"]) > limit:
         raise Problem("sync.too_many_mutations", limit=limit)
+    # Each item is checked on its own: a malformed one is answered `rejected`, alone.
+    items = [parse_item(raw) for raw in envelope["mutations"]]
     # The real user object, not the proxy: the service reads it for every item of the batch.
-    return sync_push.push_mutations(current_user._get_current_object(), envelope)
+    return sync_push.push_mutations(current_user._get_current_object(), envelope, items)
 
 
 @bp.get("/pull")
