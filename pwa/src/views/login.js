@@ -2,8 +2,9 @@
  * Sign-in screen: a password, or a one-time code from the supervisor (scanned as a QR or typed).
  * The first sign-in on a phone needs a signal; afterwards the app works offline.
  */
-import { language, setLanguage, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { field, h, mount } from "./dom.js";
+import { languageButtons } from "./language.js";
 
 /** The app's name and the language choice, above both ways in. */
 function header(redraw) {
@@ -12,29 +13,7 @@ function header(redraw) {
     { class: "brand" },
     h("img", { src: "/icons/icon-192.png", alt: "", width: 48, height: 48 }),
     h("div", null, h("p", { class: "app-name" }, t("app.title")), h("p", { class: "sub" }, t("app.tagline"))),
-    h(
-      "div",
-      { class: "lang", role: "group", "aria-label": t("login.language") },
-      [
-        ["id", "Bahasa Indonesia"],
-        ["en", "English"],
-      ].map(([code, name]) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: code === language() ? "" : "secondary",
-            "aria-pressed": String(code === language()),
-            lang: code,
-            onclick: () => {
-              setLanguage(code);
-              redraw();
-            },
-          },
-          name,
-        ),
-      ),
-    ),
+    h("div", { class: "lang", role: "group", "aria-label": t("login.language") }, languageButtons(redraw)),
   );
 }
 

@@ -3,9 +3,10 @@
  * waits while anything can still be sent; records that need correction never make it a dead end: fix, withdraw,
  * or export them and sign out.
  */
-import { language, setLanguage, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { outboxEntries, queueCounts } from "../store.js";
 import { confirmDialog, h, mount } from "./dom.js";
+import { languageButtons } from "./language.js";
 
 /** Render settings. */
 export async function renderSettings(el, app) {
@@ -20,24 +21,7 @@ export async function renderSettings(el, app) {
       "fieldset",
       { class: "choices" },
       h("legend", null, t("settings.language")),
-      [
-        ["id", "Bahasa Indonesia"],
-        ["en", "English"],
-      ].map(([code, name]) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: code === language() ? "" : "secondary",
-            "aria-pressed": String(code === language()),
-            onclick: () => {
-              setLanguage(code);
-              app.rerender();
-            },
-          },
-          name,
-        ),
-      ),
+      languageButtons(() => app.rerender()),
     ),
     h("h2", null, t("settings.storage")),
     h(
