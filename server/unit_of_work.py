@@ -24,8 +24,10 @@ def writes():
         return
     g.jb_writes = True
     session = db.session()
-    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-        # Only reads so far (loading the signed-in user): end that transaction, so the next one starts as a write.
+    # Only reads so far (loading the signed-in user): end that transaction, so the next one starts as a write.
+    # PostgreSQL locks rows, not the database: its transaction simply goes on.
+    pending = session.new or session.dirty or session.deleted
+    if session.in_transaction() and not pending and session.get_bind().dialect.name == "sqlite":
         session.rollback()
 
 
