@@ -93,7 +93,7 @@ export async function saveRecord(db, { entity, id, data, op = "upsert", now = Da
   const raw = unwrap(tx);
   raw.objectStore("records").put(record);
   raw.objectStore("outbox").add(entry);
-  if (entity === "outreach" && replacesHeld) await releaseChildren(tx, recordId);
+  if (entity === "outreach" && replacesHeld) await moveChildren(tx, recordId, "waiting", "ready");
   await tx.done;
   return record;
 }
@@ -103,15 +103,19 @@ function waitsForParent(outreach) {
   return Boolean(outreach && outreach.state === "rejected" && !outreach.version);
 }
 
-/** The outreach was corrected: its waiting assists are ready to go again (right after it). */
-async function releaseChildren(tx, outreachId) {
+/**
+ * Move an outreach's queued assists between queue states, their records along: "waiting" when the outreach is
+ * refused, "ready" again (sent right after it) once it is corrected.
+ */
+async function moveChildren(tx, outreachId, from, to) {
   const outbox = tx.objectStore("outbox");
   const records = tx.objectStore("records");
+  const [state, problem] = to === "waiting" ? ["waiting", "outreach.unknown"] : ["saved", null];
   for (const child of await outbox.index("parent_id").getAll(outreachId)) {
-    if (child.queue !== "waiting") continue;
-    outbox.put({ ...child, queue: "ready" });
+    if (child.queue !== from) continue;
+    outbox.put({ ...child, queue: to, problem });
     const record = await records.get(child.record_id);
-    if (record?.state === "waiting") records.put({ ...record, state: "saved", problem: null });
+    if (record?.state === (from === "waiting" ? "waiting" : "saved")) records.put({ ...record, state, problem });
   }
 }
 
@@ -255,7 +259,7 @@ export async function applyResults(db, batch, results, now = Date.now()) {
   for (const record of records.values()) if (record) writes.push(recordStore.put(record));
   await Promise.all(writes);
   // A refused outreach takes its assists still queued with it: they wait for its correction, out of the count.
-  for (const outreachId of refusedOutreaches) await holdChildren(tx, outreachId);
+  for (const outreachId of refusedOutreaches) await moveChildren(tx, outreachId, "ready", "waiting");
   await tx.done;
   return counts;
 }
@@ -285,17 +289,6 @@ function recordUpdate(outcome, result, stillQueued, now) {
       return { state: "waiting", problem: result.problem };
     default:
       return {};
-  }
-}
-
-async function holdChildren(tx, outreachId) {
-  const outbox = tx.objectStore("outbox");
-  const records = tx.objectStore("records");
-  for (const child of await outbox.index("parent_id").getAll(outreachId)) {
-    if (child.queue !== "ready") continue;
-    outbox.put({ ...child, queue: "waiting", problem: "outreach.unknown" });
-    const record = await records.get(child.record_id);
-    if (record && record.state === "saved") records.put({ ...record, state: "waiting", problem: "outreach.unknown" });
   }
 }
 

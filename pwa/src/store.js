@@ -109,6 +109,13 @@ export function setMeta(db, key, value) {
   return db.put("meta", value, key);
 }
 
+/** Return the half-filled assist forms kept on the phone, by outreach id (one request, not one per outreach). */
+export async function drafts(db) {
+  const range = IDBKeyRange.bound("draft:", "draft:\uffff");
+  const [keys, values] = await Promise.all([db.getAllKeys("meta", range), db.getAll("meta", range)]);
+  return new Map(keys.map((key, i) => [key.slice("draft:".length), values[i]]));
+}
+
 /** Return one record. */
 export function getRecord(db, id) {
   return db.get("records", id);

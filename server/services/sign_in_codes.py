@@ -65,11 +65,12 @@ def redeem(text):
     key = (auth.client_address() or "-")[:64]
     throttle = auth.check_throttle("code", key)
     now = utcnow()
-    used = _spend(_digest(code), now).first()
+    code_hash = _digest(code)
+    used = _spend(code_hash, now).first()
     user = db.session.get(User, used[0]) if used else None
     if user is None or not user.active:
         # A code of a disabled account stays spent: it must not work once the account is enabled again.
-        auth.record_failure("code", key, "auth.code_failed", also=lambda: _spend(_digest(code), now).all())
+        auth.record_failure("code", key, "auth.code_failed", also=lambda: _spend(code_hash, now).all())
         raise Problem("auth.code_invalid")
     auth.clear_throttle(throttle)
     record_event("auth.code_login", user, "user", user.id, issued_by=used[1])

@@ -8,7 +8,7 @@ import { day, label, t } from "../i18n.js";
 import { saveRecord } from "../outbox.js";
 import { LIMITS, cleanKK, validateAssist } from "../rules.js";
 import { assistsWithKK, getMeta, getRecord, outboxCount, setMeta } from "../store.js";
-import { choices, confirmDialog, field, h, lengthNote, setMessage } from "./dom.js";
+import { choices, confirmDialog, field, focusFirstProblem, h, lengthNote, setMessage } from "./dom.js";
 
 const draftKey = (outreachId) => `draft:${outreachId}`;
 const DUPLICATE_DAYS = 30;
@@ -182,12 +182,7 @@ export async function assistForm(app, { outreach, record, onSaved }) {
       else if (name === "notes") lengthNote(form, id, LIMITS.notes, t);
       else setMessage(form, id, "");
     }
-    const first = Object.keys(IDS).find((name) => problems[name]);
-    if (first) {
-      const target = form.querySelector(`#${IDS[first]}`);
-      (target.matches("fieldset") ? target.querySelector("input") : target)?.focus();
-      return;
-    }
+    if (focusFirstProblem(form, IDS, problems)) return;
     saving = true;
     await lookup;
     if (duplicate && !(await confirmDuplicate(duplicate))) {

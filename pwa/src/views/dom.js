@@ -80,6 +80,15 @@ export function choices(name, legend, items, { multiple = false, selected = [], 
   );
 }
 
+/** Put the cursor on the first field (in `ids` order) that has a problem; a group of chips gets its first chip. */
+export function focusFirstProblem(form, ids, problems) {
+  const first = Object.keys(ids).find((name) => problems[name]);
+  if (!first) return false;
+  const target = form.querySelector(`#${ids[first]}`);
+  (target.matches("fieldset") ? target.querySelector("input") : target)?.focus();
+  return true;
+}
+
 /**
  * Ask before something that is hard to undo: a modal dialog with the app's own words. Resolves true when confirmed.
  * @param {{title: string, body?: (Node|string|null)[], confirm: string, cancel: string, danger?: boolean}} options

@@ -6,7 +6,7 @@ import { label, t, today } from "../i18n.js";
 import { saveRecord } from "../outbox.js";
 import { LIMITS, validateOutreach } from "../rules.js";
 import { getMeta, getRecord } from "../store.js";
-import { choices, field, h, lengthNote, mount, setMessage } from "./dom.js";
+import { choices, field, focusFirstProblem, h, lengthNote, mount, setMessage } from "./dom.js";
 
 const IDS = {
   desa_code: "outreach-desa",
@@ -60,12 +60,7 @@ export async function renderOutreachForm(el, app, id = null) {
           const key = problems[name];
           setMessage(form, fieldId, key ? t(key, { from: window.from || "", to: window.to || "" }) : "");
         }
-        const first = Object.keys(IDS).find((name) => problems[name]);
-        if (first) {
-          const target = form.querySelector(`#${IDS[first]}`);
-          (target.matches("fieldset") ? target.querySelector("input") : target)?.focus();
-          return;
-        }
+        if (focusFirstProblem(form, IDS, problems)) return;
         const record = await saveRecord(app.db, { entity: "outreach", id: existing?.id, data });
         app.formDirty = false;
         app.changed();

@@ -4,7 +4,7 @@
  * the server's reason beside each field) or to be withdrawn.
  */
 import { day, label, t } from "../i18n.js";
-import { getMeta, getRecord, listRecords } from "../store.js";
+import { drafts, getRecord, listRecords } from "../store.js";
 import { assistForm } from "./assist-form.js";
 import { h, mount } from "./dom.js";
 import { withdrawPanel } from "./withdraw.js";
@@ -32,9 +32,10 @@ const maskKK = (kk) => (kk && kk.length === 16 ? `${kk.slice(0, 6)}••••�
 async function collect(app) {
   const outreaches = new Map((await listRecords(app.db, "outreach")).map((o) => [o.id, o]));
   const lists = { draft: [], unsent: [], fix: [], sent: [] };
+  const kept = await drafts(app.db);
   for (const o of outreaches.values()) {
     if (o.state === "rejected") lists.fix.push({ kind: "outreach", record: o, date: o.data.date });
-    const draft = await getMeta(app.db, `draft:${o.id}`);
+    const draft = kept.get(o.id);
     if (draft && (draft.kk_number || draft.head_name))
       lists.draft.push({ kind: "draft", record: o, draft, date: o.data.date });
   }
