@@ -84,6 +84,11 @@ CATALOGUE = {
         "Terlalu banyak data dalam satu pengiriman (paling banyak {limit}).",
     ),
     "sync.bad_cursor": (422, "The sync cursor is not valid.", "Penanda sinkronisasi tidak valid."),
+    "paging.bad_cursor": (
+        422,
+        "This page marker is not valid for this list; load the list again from the start.",
+        "Penanda halaman ini tidak berlaku untuk daftar ini; muat ulang daftar dari awal.",
+    ),
     "mutation.invalid": (422, "This record has invalid fields.", "Data ini memiliki isian yang tidak valid."),
     "mutation.id_reused": (
         409,

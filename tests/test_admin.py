@@ -142,11 +142,14 @@ def test_list_filters_and_pages(app, jember):
         make_user(
             role="enumerator", areas=["35.09.19.1002"], username=f"halaman{i}", display_name=f"Petugas Halaman {i}"
         )
-    body = admin.get("/api/v1/users?q=halaman&per_page=2&page=2").get_json()
+    first = admin.get("/api/v1/users?q=halaman&limit=2").get_json()
+    body = admin.get("/api/v1/users", query_string={"q": "halaman", "limit": 2, "cursor": first["next"]}).get_json()
     assert body["total"] == 5 and [u["username"] for u in body["items"]] == ["halaman2", "halaman3"]
+    last = admin.get("/api/v1/users", query_string={"q": "halaman", "limit": 2, "cursor": body["next"]}).get_json()
+    assert [u["username"] for u in last["items"]] == ["halaman4"] and last["next"] is None
     assert admin.get("/api/v1/users?area=53.03").get_json()["total"] == 2  # the TTU supervisor and petugas
     assert admin.get("/api/v1/users?role=admin").get_json()["items"][0]["username"] == admin.user.username
-    assert admin.get("/api/v1/users?per_page=500").status_code == 422
+    assert admin.get("/api/v1/users?limit=500").status_code == 422
 
 
 def test_create_disable_and_reset_password_end_sessions(app, jember):
@@ -355,7 +358,7 @@ def test_audit_log_is_searchable_paged_scoped_and_append_only(app, jember):
             "/api/v1/audit-events", query_string={"limit": 3, **({"cursor": cursor} if cursor else {})}
         ).get_json()
         ids += [e["id"] for e in page["items"]]
-        cursor = page["next_cursor"]
+        cursor = page["next"]
         if not cursor:
             break
     assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)) == len(everything)

@@ -1,5 +1,6 @@
 """Review: decisions reach the phone through pull, ETag/If-Match, duplicates, bulk approve, scope and roles."""
 
+import base64
 import uuid
 
 from sqlalchemy import select
@@ -100,7 +101,7 @@ def test_duplicates_across_petugas_are_flagged_listed_and_resolved(app):
     coord = staff_client(app, "coordinator", ["35.09.20"])
     listed = coord.get("/api/v1/review/assists", query_string={"duplicate": "true"}).get_json()["items"]
     assert [i["id"] for i in listed] == [str(second)]
-    groups = coord.get("/api/v1/review/duplicates").get_json()["groups"]
+    groups = coord.get("/api/v1/review/duplicates").get_json()["items"]
     assert len(groups) == 1 and groups[0]["count"] == 2 and groups[0]["kk_number"] == "350920••••••0055"
     in_scope = {g["id"]: g["in_scope"] for g in groups[0]["assists"]}
     assert in_scope == {str(first): False, str(second): True}
@@ -114,13 +115,34 @@ def test_duplicates_across_petugas_are_flagged_listed_and_resolved(app):
     )
     assert voided.status_code == 200 and voided.get_json()["voided"] is True
     assert db.session.get(HouseholdCount, same).live == 1
-    assert coord.get("/api/v1/review/duplicates").get_json()["groups"] == []
+    assert coord.get("/api/v1/review/duplicates").get_json()["items"] == []
     # The petugas' phone learns the record was voided, as a new version.
     pulled = b.get("/api/v1/sync/pull", query_string={"device_id": b.device_id}).get_json()["assists"]
     assert [(p["id"], p["voided"], p["version"]) for p in pulled] == [(str(second), True, 2)]
     etag = _open(coord, other).get_json()["etag"]
     not_dup = coord.post(f"/api/v1/review/assists/{other}/void", json={"reason": "ganda"}, headers={"If-Match": etag})
     assert (not_dup.status_code, not_dup.get_json()["problem"]) == (409, "duplicate.not_duplicate")
+
+
+def test_duplicates_page_by_an_opaque_cursor_that_carries_no_kk_number(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    numbers = [kk(serial=i) for i in range(1, 6)]
+    log_households(phone, "35.09.19.1001", numbers + numbers)
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    seen, cursor = [], None
+    while True:
+        body = coord.get("/api/v1/review/duplicates", query_string={"limit": 2, "cursor": cursor}).get_json()
+        assert all(len(g["assists"]) == g["count"] == 2 for g in body["items"])
+        seen += [g["kk_number"][-4:] for g in body["items"]]
+        cursor = body["next"]
+        if cursor is None:
+            break
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        assert not any(n in decoded for n in numbers)
+    assert seen == ["0001", "0002", "0003", "0004", "0005"]
+    other_list = coord.get("/api/v1/review/assists", query_string={"limit": 1}).get_json()["next"]
+    refused = coord.get("/api/v1/review/duplicates", query_string={"cursor": other_list})
+    assert (refused.status_code, refused.get_json()["problem"]) == (422, "paging.bad_cursor")
 
 
 def test_bulk_approve_skips_what_changed_after_the_list_was_loaded(app, monkeypatch):
@@ -148,10 +170,10 @@ def test_review_list_pages_filters_and_masks(app):
     coord = staff_client(app, "coordinator", ["35.09.19"])
     first = coord.get("/api/v1/review/assists", query_string={"limit": 3, "outcome": "gagal"}).get_json()
     rest = coord.get(
-        "/api/v1/review/assists", query_string={"limit": 10, "outcome": "gagal", "cursor": first["cursor"]}
+        "/api/v1/review/assists", query_string={"limit": 10, "outcome": "gagal", "cursor": first["next"]}
     ).get_json()
     ids = [i["id"] for i in first["items"] + rest["items"]]
-    assert len(ids) == 7 == len(set(ids)) and rest["cursor"] is None
+    assert len(ids) == 7 == len(set(ids)) and rest["next"] is None
     assert all("•" in i["kk_number"] for i in first["items"])
     assert _open(coord, ids[0]).get_json()["phone"] == "+6281••••••890"
     assert coord.get("/api/v1/review/assists", query_string={"cursor": "!!"}).status_code == 422

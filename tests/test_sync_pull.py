@@ -17,7 +17,9 @@ def pull_all(client, cursor=None, limit=None):
         body = client.get("/api/v1/sync/pull", query_string=query).get_json()
         pages += 1
         seen += [("outreach", r["id"]) for r in body["outreaches"]] + [("assist", r["id"]) for r in body["assists"]]
-        cursor = body["cursor"]
+        # `cursor` repeats `next` for phones installed before it.
+        assert body["cursor"] == body["next"]
+        cursor = body["next"]
         if not body["has_more"]:
             return seen, pages, cursor
 

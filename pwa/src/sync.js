@@ -213,7 +213,7 @@ export class SyncEngine extends EventTarget {
       if (page.areas) await setMeta(this.db, "areas", page.areas);
       if (page.rules) await setMeta(this.db, "rules", page.rules);
       await mergePulled(this.db, page, this.now());
-      cursor = page.cursor;
+      cursor = page.next;
       await setMeta(this.db, "cursor", cursor);
       if (!page.has_more) break;
     }

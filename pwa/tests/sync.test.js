@@ -18,7 +18,7 @@ function fakeApi(respond) {
   const calls = [];
   const api = vi.fn(async (path, options = {}) => {
     calls.push({ path, body: options.body });
-    if (path.startsWith("/api/v1/sync/pull")) return { cursor: "c1", has_more: false, outreaches: [], assists: [] };
+    if (path.startsWith("/api/v1/sync/pull")) return { next: "c1", has_more: false, outreaches: [], assists: [] };
     return respond(options.body, calls.length);
   });
   return { api, calls };
@@ -192,7 +192,7 @@ function strictServer({ allowedDesa }) {
   const api = vi.fn(async (path, options = {}) => {
     calls.push({ path, body: options.body });
     if (path.startsWith("/api/v1/sync/pull")) {
-      return { cursor: "c", has_more: false, outreaches: [], assists: verdicts.splice(0) };
+      return { next: "c", has_more: false, outreaches: [], assists: verdicts.splice(0) };
     }
     return {
       results: options.body.mutations.map((m) => {

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
@@ -113,6 +113,31 @@ class Assist(_SyncedRecord, db.Model):
     review_comment: Mapped[str | None] = mapped_column(String(500))
     created_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
+    # Read through server/queries/assists.py, which loads what a screen needs in the same statement; touching
+    # an unloaded one raises instead of quietly running one query per row.
+    outreach: Mapped["Outreach"] = relationship(lazy="raise_on_sql")
+    owner: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    desa: Mapped["Area"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    # How many live assists carry this KK number (household_counts.live), when the query asked for it.
+    live: Mapped[int | None] = query_expression()
+    # Whether the reading user's scope holds this assist (duplicates list records beyond it), when asked for.
+    in_scope: Mapped[bool | None] = query_expression()
+    review_events: Mapped[list["ReviewEvent"]] = relationship(lazy="raise_on_sql", order_by="ReviewEvent.id")
+    versions: Mapped[list["Mutation"]] = relationship(
+        primaryjoin="and_(foreign(Mutation.record_id) == Assist.id, Mutation.status == 'applied')",
+        order_by="(Mutation.received_at, Mutation.version)",
+        viewonly=True,
+        lazy="raise_on_sql",
+    )
+    # The other live assists of the same household, anywhere (duplicates cross kecamatan borders).
+    same_household: Mapped[list["Assist"]] = relationship(
+        primaryjoin="and_(remote(foreign(Assist.kk_number)) == Assist.kk_number, remote(Assist.id) != Assist.id,"
+        " remote(Assist.voided).is_(False))",
+        order_by="Assist.received_at",
+        viewonly=True,
+        lazy="raise_on_sql",
+    )
+
     __table_args__ = (
         CheckConstraint("members BETWEEN 1 AND 30", name="members"),
         CheckConstraint(f"outcome IN {OUTCOMES!r}", name="outcome"),
@@ -179,6 +204,8 @@ class ReviewEvent(db.Model):
     assist_version: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
 
 
 class SyncCounter(db.Model):

@@ -2,9 +2,8 @@
 
 from sqlalchemy import String, cast, literal, or_, select
 
-from server.errors import Problem
-from server.extensions import db
 from server.models import AuditEvent, Device, User, UserArea
+from server.queries import paging
 from server.services import scope
 
 
@@ -27,15 +26,8 @@ def search(actor, args):
             )
         )
     query = _filtered(query, args)
-    if args.get("cursor"):
-        try:
-            query = query.where(e.id < int(args["cursor"]))
-        except ValueError:
-            raise Problem("request.invalid", {"cursor": ["Invalid value."]}) from None
-    limit = args["limit"]
-    rows = db.session.execute(query.order_by(e.id.desc()).limit(limit + 1)).all()
-    items = [_item(event, username, role) for event, username, role in rows[:limit]]
-    return {"items": items, "next_cursor": str(items[-1]["id"]) if len(rows) > limit else None}
+    rows, following = paging.keyset(query, e.id, args.get("cursor"), args["limit"], "e", descending=True, scalars=False)
+    return {"items": [_item(event, username, role) for event, username, role in rows], "next": following}
 
 
 def _filtered(query, args):

@@ -20,12 +20,12 @@ from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Assist, Outreach, User
+from server.queries import assists
 from server.services import export_copy
 from server.services.audit import record_event
 from server.services.cells import neutralize
 from server.services.identity import mask_kk, mask_phone
 from server.services.reference import LABELS
-from server.services.review import filter_assists
 from server.services.tallies import resolve_area, tallies
 
 FORMATS = {
@@ -125,11 +125,10 @@ def prepare(user, kind, fmt, args, audit=True, **details):
 def count_rows(user, kind, args):
     """Return how many rows an export will have (for a progress bar), or None when it is small anyway."""
     area = resolve_area(user, args.get("area"))
-    joined = Outreach, Outreach.id == Assist.outreach_id
     if kind == "assists":
-        query = filter_assists(select(Assist.id).join(*joined), area, args)
+        query = assists.filtered(assists.columns_joined(Assist.id), area, args)
     elif kind == "follow_up":
-        query = _follow_up_filter(select(Assist.desa_code, Assist.kk_number).join(*joined).distinct(), area, args)
+        query = _follow_up_filter(assists.columns_joined(Assist.desa_code, Assist.kk_number).distinct(), area, args)
     else:
         return None
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -217,16 +216,12 @@ def _cell(value):
 def _base_query(columns):
     kec = aliased(Area)
     desa = aliased(Area)
-    return _joined(select(*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name")), desa, kec)
+    return _joined((*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name")), desa, kec)
 
 
-def _joined(query, desa, kec):
-    return (
-        query.join(Outreach, Outreach.id == Assist.outreach_id)
-        .join(User, User.id == Assist.owner_id)
-        .join(desa, desa.code == Assist.desa_code)
-        .join(kec, kec.code == Assist.kecamatan_code)
-    )
+def _joined(columns, desa, kec):
+    query = assists.columns_joined(*columns)
+    return query.join(desa, desa.code == Assist.desa_code).join(kec, kec.code == Assist.kecamatan_code)
 
 
 def _stream_rows(query):
@@ -237,8 +232,8 @@ def _assist_rows(user, area, args, unmask, fmt):
     if export_copy.available(fmt):
         kec, desa = aliased(Area), aliased(Area)
         cells = export_copy.assist_cells(desa.name, kec.name, unmask)
-        query = _joined(select(*cells), desa, kec)
-        return export_copy.CopyRows(_assist_order(filter_assists(query, area, args)))
+        query = _joined(cells, desa, kec)
+        return export_copy.CopyRows(_assist_order(assists.filtered(query, area, args)))
     return lambda: _assist_dicts(area, args, unmask)
 
 
@@ -280,7 +275,7 @@ def _assist_dicts(area, args, unmask):
             a.updated_at,
         )
     )
-    for row in _stream_rows(_assist_order(filter_assists(query, area, args))):
+    for row in _stream_rows(_assist_order(assists.filtered(query, area, args))):
         out = dict(row)
         out.update(
             kk_number=out["kk_number"] if unmask else mask_kk(out["kk_number"]),
@@ -335,7 +330,7 @@ def _follow_up_dicts(area, args, unmask):
 def _follow_up_filter(query, area, args):
     # Voided and rejected records are not households helped; the state filter is not offered here.
     a = Assist
-    return filter_assists(query, area, {**args, "state": None}).where(a.review_state != "rejected")
+    return assists.filtered(query, area, {**args, "state": None}).where(a.review_state != "rejected")
 
 
 def _follow_up(row, times, unmask):

@@ -10,6 +10,7 @@ from server.extensions import db
 from server.i18n import current_language
 from server.models import Device, User, UserArea
 from server.models.user import ROLES, SCOPE_LEVEL
+from server.queries import paging
 from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
@@ -96,12 +97,11 @@ def list_users(actor, args):
     if args.get("active") is not None:
         query = query.where(User.active == args["active"])
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, per_page = args["page"], args["per_page"]
-    users = list(db.session.scalars(query.order_by(User.username).limit(per_page).offset((page - 1) * per_page)))
+    users, following = paging.offset(query.order_by(User.username, User.id), args.get("cursor"), args["limit"], "u")
     summaries = _device_summaries([u.id for u in users])
     areas = areas_by_code({c for u in users for c in u.area_codes})  # one query for the page, not one per user
     items = [describe(u, summaries.get(u.id), areas) for u in users]
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {"items": items, "total": total, "next": following}
 
 
 def get_user(actor, user_id):

@@ -16,7 +16,7 @@ class AuditQueryArgsSchema(StrictSchema):
     entity_id = Text(load_default=None, validate=validate.Length(max=64))
     at_from = UTCDateTimeField(data_key="from", load_default=None)
     at_to = UTCDateTimeField(data_key="to", load_default=None)
-    cursor = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,19}$"))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
@@ -43,7 +43,7 @@ class AuditEventSchema(StrictSchema):
 
 
 class AuditPageSchema(StrictSchema):
-    """A page of the audit log, newest first."""
+    """A page of the audit log, newest first; `next` continues the list."""
 
     items = fields.List(fields.Nested(AuditEventSchema))
-    next_cursor = fields.String(allow_none=True)
+    next = fields.String(allow_none=True)

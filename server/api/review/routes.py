@@ -64,6 +64,6 @@ def duplicates(args):
     return review.list_duplicates(current_user, args)
 
 
-def _with_etag(detail):
+def _with_etag(assist):
     """Answer a record with its ETag header, which the next decision must echo in If-Match."""
-    return detail, 200, {"ETag": detail["etag"]}
+    return assist, 200, {"ETag": review.etag(assist)}

@@ -8,6 +8,8 @@ from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
 from server.api.sync.schemas import DESA_CODE
 from server.api.tallies.schemas import STATES, DateRangeMixin
 from server.models.record import OUTCOMES
+from server.services.identity import mask_kk, mask_phone
+from server.services.review import etag
 
 
 class ReviewFilterSchema(DateRangeMixin, StrictSchema):
@@ -58,37 +60,36 @@ class DuplicateArgsSchema(StrictSchema):
     FROM_QUERY = True
 
     area = fields.String(load_default=None, validate=AREA_CODE)
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 10000))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 100))
 
 
 class PersonSchema(ma.Schema):
-    """A petugas as a reviewer sees them."""
+    """A petugas (or reviewer) as a reviewer sees them."""
 
     id = fields.Integer()
-    name = fields.String()
+    name = fields.String(attribute="display_name")
 
 
 class ReviewItemSchema(ma.Schema):
     """One assist in the review list (identity numbers masked)."""
 
     id = fields.UUID()
-    etag = fields.String()
+    etag = fields.Function(etag)
     version = fields.Integer()
     desa_code = fields.String()
-    kk_number = fields.String()
+    kk_number = fields.Function(lambda a: mask_kk(a.kk_number))
     head_name = fields.String()
     members = fields.Integer()
     outcome = fields.String()
     review_state = fields.String()
     review_comment = fields.String(allow_none=True)
     voided = fields.Boolean()
-    duplicate = fields.Boolean()
-    in_scope = fields.Boolean()
-    date = fields.Date()
-    place_kind = fields.String()
-    place_name = fields.String()
-    enumerator = fields.Nested(PersonSchema)
+    duplicate = fields.Function(lambda a: bool(a.live and a.live > 1))
+    date = fields.Date(attribute="outreach.date")
+    place_kind = fields.String(attribute="outreach.place_kind")
+    place_name = fields.String(attribute="outreach.place_name")
+    enumerator = fields.Nested(PersonSchema, attribute="owner")
     received_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 
@@ -97,10 +98,10 @@ class HistorySchema(ma.Schema):
     """One review action."""
 
     at = UTCDateTimeField()
-    actor = fields.String()
+    actor = fields.String(attribute="actor.display_name")
     from_state = fields.String()
     to_state = fields.String()
-    version = fields.Integer()
+    version = fields.Integer(attribute="assist_version")
     comment = fields.String(allow_none=True)
 
 
@@ -117,9 +118,9 @@ class SameHouseholdSchema(ma.Schema):
 
     id = fields.UUID()
     desa_code = fields.String()
-    date = fields.Date()
-    place_name = fields.String()
-    enumerator = fields.Nested(PersonSchema)
+    date = fields.Date(attribute="outreach.date")
+    place_name = fields.String(attribute="outreach.place_name")
+    enumerator = fields.Nested(PersonSchema, attribute="owner")
     head_name = fields.String()
     outcome = fields.String()
     review_state = fields.String()
@@ -128,24 +129,24 @@ class SameHouseholdSchema(ma.Schema):
 class ReviewDetailSchema(ReviewItemSchema):
     """One assist with everything a reviewer needs to decide."""
 
-    desa_name = fields.String(allow_none=True)
+    desa_name = fields.String(attribute="desa.name", allow_none=True)
     reasons = fields.List(fields.String())
     device_used = fields.String()
-    phone = fields.String(allow_none=True)
+    phone = fields.Function(lambda a: mask_phone(a.phone), allow_none=True)
     notes = fields.String(allow_none=True)
     void_reason = fields.String(allow_none=True)
     clock_suspect = fields.Boolean()
-    history = fields.List(fields.Nested(HistorySchema))
+    history = fields.List(fields.Nested(HistorySchema), attribute="review_events")
     versions = fields.List(fields.Nested(VersionSchema))
     same_household = fields.List(fields.Nested(SameHouseholdSchema))
 
 
 class ReviewPageSchema(ma.Schema):
-    """A page of the review list; `as_of` is passed back to bulk approve."""
+    """A page of the review list; `as_of` is passed back to bulk approve, `next` continues the list."""
 
     area = fields.Nested(AreaSchema)
     as_of = fields.Integer()
-    cursor = fields.String(allow_none=True)
+    next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ReviewItemSchema))
 
 
@@ -157,18 +158,23 @@ class BulkResultSchema(ma.Schema):
     changed_since = fields.Integer()
 
 
+class DuplicateItemSchema(ReviewItemSchema):
+    """One live assist of a duplicated household; `in_scope` says whether this reviewer may void it."""
+
+    in_scope = fields.Boolean()
+
+
 class DuplicateGroupSchema(ma.Schema):
     """The live assists of one household logged more than once."""
 
-    kk_number = fields.String()
-    count = fields.Integer()
-    assists = fields.List(fields.Nested(ReviewItemSchema))
+    kk_number = fields.Function(lambda g: mask_kk(g["kk_number"]))
+    count = fields.Function(lambda g: len(g["assists"]))
+    assists = fields.List(fields.Nested(DuplicateItemSchema))
 
 
 class DuplicatePageSchema(ma.Schema):
-    """A page of duplicated households."""
+    """A page of duplicated households; `next` continues the list."""
 
     area = fields.Nested(AreaSchema)
-    page = fields.Integer()
-    more = fields.Boolean()
-    groups = fields.List(fields.Nested(DuplicateGroupSchema))
+    next = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(DuplicateGroupSchema))

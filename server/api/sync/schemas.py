@@ -183,8 +183,9 @@ class PullSchema(ma.Schema):
     """One page of changes; `reference`, `areas` and `rules` come only on the first page (no cursor)."""
 
     server_time = fields.DateTime()
-    cursor = fields.String()
-    has_more = fields.Boolean()
+    next = fields.String(metadata={"description": "Where the next pull continues; always set (a change feed)."})
+    cursor = fields.String(metadata={"description": "The same as `next`, kept for phones installed before it."})
+    has_more = fields.Boolean(metadata={"description": "Pull again at once with `next`: more changes wait."})
     outreaches = fields.List(fields.Nested(OutreachOutSchema))
     assists = fields.List(fields.Nested(AssistOutSchema))
     reference = fields.Dict()

@@ -27,8 +27,8 @@ class UserQueryArgsSchema(StrictSchema):
     role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
     area = fields.String(load_default=None, validate=AREA_CODE)
     active = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class UserCreateSchema(StrictSchema):
@@ -97,12 +97,11 @@ class UserDetailSchema(UserSchema):
 
 
 class UserPageSchema(StrictSchema):
-    """A page of accounts."""
+    """A page of accounts by username; `total` counts every match, `next` continues the list."""
 
     items = fields.List(fields.Nested(UserSchema))
     total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    next = fields.String(allow_none=True)
 
 
 class SignInCodeSchema(StrictSchema):

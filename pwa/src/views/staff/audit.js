@@ -29,7 +29,7 @@ export async function renderAudit(el, app) {
     const page = await request(apiPath("/api/v1/audit-events", { ...filters, cursor, limit: 50 }));
     body.append(...page.items.map(eventRow));
     if (!body.children.length) body.append(h("tr", null, h("td", { colspan: "5" }, t("audit.none"))));
-    cursor = page.next_cursor;
+    cursor = page.next;
     more.hidden = !cursor;
     more.disabled = false;
   }

@@ -59,17 +59,17 @@ function group(app, g, onVoided) {
 export async function renderDuplicates(el, app) {
   const list = h("ul", { class: "list plain", "data-testid": "duplicates" });
   const more = h("button", { type: "button", class: "secondary", hidden: true }, t("review.more"));
-  let page = 1;
+  let cursor = null;
   const refresh = () => {
     app.toast(t("dup.voided"));
     app.rerender();
   };
   async function load() {
-    const body = await request(apiPath("/api/v1/review/duplicates", { page }));
-    list.append(...body.groups.map((g) => group(app, g, refresh)));
+    const body = await request(apiPath("/api/v1/review/duplicates", { cursor }));
+    list.append(...body.items.map((g) => group(app, g, refresh)));
     if (!list.children.length) list.append(h("li", { class: "notice" }, t("dup.none")));
-    more.hidden = !body.more;
-    page += 1;
+    cursor = body.next;
+    more.hidden = !cursor;
   }
   more.addEventListener("click", load);
   mount(el, h("h1", null, t("dup.title")), h("p", { class: "sub" }, t("dup.hint")), list, more);

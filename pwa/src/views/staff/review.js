@@ -120,7 +120,7 @@ export async function renderReviewList(el, app) {
   async function load() {
     const page = await request(apiPath("/api/v1/review/assists", { ...filters, cursor, as_of: asOf }));
     asOf = page.as_of;
-    cursor = page.cursor;
+    cursor = page.next;
     list.append(...page.items.map((a) => item(app, a)));
     more.hidden = !cursor;
     const shown = list.children.length;

@@ -25,9 +25,26 @@ function roleSelect(app, value, { any = false } = {}) {
   return select;
 }
 
-/** Render the list of accounts the user manages. */
+/** One account in the list. */
+function userItem(u) {
+  return h(
+    "li",
+    { "data-username": u.username },
+    h("a", { href: `#/users/${u.id}` }, h("strong", null, u.display_name), ` (${u.username})`),
+    h("small", null, [u.role_label, u.areas.map((a) => a.name).join(", ")].filter(Boolean).join(" · ")),
+    h(
+      "small",
+      null,
+      u.active ? "" : `${t("users.inactive")} · `,
+      t("users.devices", { n: num(u.device_count) }),
+      u.last_sync_at ? ` · ${t("device.lastSync", { when: when(Date.parse(u.last_sync_at)) })}` : "",
+    ),
+  );
+}
+
+/** Render the list of accounts the user manages, a page at a time. */
 export async function renderUsers(el, app) {
-  const filters = (app.staffState.userFilters ||= { q: "", role: "", page: 1 });
+  const filters = (app.staffState.userFilters ||= { q: "", role: "" });
   const q = h("input", { type: "search", value: filters.q });
   const role = roleSelect(app, filters.role, { any: true });
   const form = h(
@@ -36,7 +53,7 @@ export async function renderUsers(el, app) {
       class: "filters",
       onsubmit: (event) => {
         event.preventDefault();
-        app.staffState.userFilters = { q: q.value.trim(), role: role.value, page: 1 };
+        app.staffState.userFilters = { q: q.value.trim(), role: role.value };
         app.rerender();
       },
     },
@@ -44,44 +61,29 @@ export async function renderUsers(el, app) {
     field("users-role", t("users.role"), role),
     h("button", { type: "submit", class: "secondary" }, t("audit.search")),
   );
-  const page = await request(apiPath("/api/v1/users", { ...filters, per_page: 50 }));
-  const turn = (delta) => () => {
-    filters.page += delta;
-    app.rerender();
-  };
+  const total = h("p", { class: "sub" });
+  const list = h("ul", { class: "list", "data-testid": "users" });
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, t("users.more"));
+  let cursor = null;
+  async function load() {
+    more.disabled = true;
+    const page = await request(apiPath("/api/v1/users", { ...filters, cursor, limit: 50 }));
+    total.textContent = t("users.total", { n: num(page.total) });
+    list.append(...page.items.map(userItem));
+    cursor = page.next;
+    more.hidden = !cursor;
+    more.disabled = false;
+  }
+  more.addEventListener("click", load);
+  await load();
   mount(
     el,
     h("h1", null, t("users.title")),
     h("p", null, h("a", { class: "button", href: "#/users/new" }, t("users.new"))),
     form,
-    h("p", { class: "sub" }, t("users.total", { n: num(page.total) })),
-    h(
-      "ul",
-      { class: "list", "data-testid": "users" },
-      page.items.map((u) =>
-        h(
-          "li",
-          { "data-username": u.username },
-          h("a", { href: `#/users/${u.id}` }, h("strong", null, u.display_name), ` (${u.username})`),
-          h("small", null, [u.role_label, u.areas.map((a) => a.name).join(", ")].filter(Boolean).join(" · ")),
-          h(
-            "small",
-            null,
-            u.active ? "" : `${t("users.inactive")} · `,
-            t("users.devices", { n: num(u.device_count) }),
-            u.last_sync_at ? ` · ${t("device.lastSync", { when: when(Date.parse(u.last_sync_at)) })}` : "",
-          ),
-        ),
-      ),
-    ),
-    h(
-      "p",
-      { class: "actions" },
-      filters.page > 1 ? h("button", { type: "button", class: "secondary", onclick: turn(-1) }, t("users.prev")) : null,
-      page.page * page.per_page < page.total
-        ? h("button", { type: "button", class: "secondary", onclick: turn(1) }, t("users.more"))
-        : null,
-    ),
+    total,
+    list,
+    h("p", { class: "actions" }, more),
     csvImport("users-import", t("users.import"), t("users.importHelp"), "/api/v1/users/import", () => app.rerender()),
   );
 }

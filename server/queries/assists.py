@@ -1,0 +1,130 @@
+"""Assists as staff read them: the joined select, the list filters, the area condition, pages and one record.
+
+Review, duplicates and exports read through here, so a filter or a joined field is written once. Rows come back
+as Assist objects with `outreach`, `owner` and `live` (how many live assists carry the KK number) loaded in the
+same statement; the wire schemas dump them directly.
+"""
+
+from sqlalchemy import and_, select, true
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
+
+from server.extensions import db
+from server.models import Assist, HouseholdCount, Outreach, ReviewEvent, User
+from server.queries import paging
+from server.services import scope
+
+
+def joined(user=None):
+    """Return the select of assists with outreach, petugas and household count; `in_scope` is set for user."""
+    query = (
+        select(Assist)
+        .join(Assist.outreach)
+        .join(Assist.owner)
+        .outerjoin(HouseholdCount, HouseholdCount.kk_number == Assist.kk_number)
+        .options(
+            contains_eager(Assist.outreach),
+            contains_eager(Assist.owner),
+            with_expression(Assist.live, HouseholdCount.live),
+        )
+    )
+    if user is not None:
+        inside = scope.under_scope(user, Assist.desa_code)
+        query = query.options(with_expression(Assist.in_scope, true() if inside is None else inside))
+    return query
+
+
+def in_area(area):
+    """Return the condition: the assist lies in this area (a desa, a kecamatan, or anything above)."""
+    if area.level == 4:
+        return Assist.desa_code == area.code
+    if area.level == 3:
+        return Assist.kecamatan_code == area.code
+    return Assist.kecamatan_code.startswith(area.code + ".")
+
+
+def filtered(query, area, args):
+    """Add the list filters (area, desa, petugas, dates, outcome, state) to any select joining Outreach."""
+    a = Assist
+    query = query.where(in_area(area))
+    if args.get("desa"):
+        query = query.where(a.desa_code == args["desa"])
+    if args.get("enumerator"):
+        query = query.where(a.owner_id == args["enumerator"])
+    if args.get("date_from"):
+        query = query.where(Outreach.date >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(Outreach.date <= args["date_to"])
+    if args.get("outcome"):
+        query = query.where(a.outcome == args["outcome"])
+    state = args.get("state")
+    if state == "voided":
+        query = query.where(a.voided.is_(True))
+    else:
+        query = query.where(a.voided.is_(False))
+        if state:
+            query = query.where(a.review_state == state)
+    return query
+
+
+def listed(area, args):
+    """Return the joined select of the review list: the shared filters plus "duplicated or not"."""
+    query = filtered(joined(), area, args)
+    if args.get("duplicate") is not None:
+        duplicated = and_(HouseholdCount.live.is_not(None), HouseholdCount.live > 1)
+        query = query.where(duplicated if args["duplicate"] else ~duplicated)
+    return query
+
+
+def page(area, args, limit):
+    """Return (assists, next) of the review list, newest change first."""
+    return paging.keyset(listed(area, args), Assist.change_seq, args.get("cursor"), limit, "r", descending=True)
+
+
+def by_id(assist_id, refresh=False):
+    """Return one assist with everything its detail shows (history, versions, same household), or None."""
+    query = (
+        joined()
+        .where(Assist.id == assist_id)
+        .options(
+            joinedload(Assist.desa),
+            selectinload(Assist.review_events).joinedload(ReviewEvent.actor),
+            selectinload(Assist.versions),
+            selectinload(Assist.same_household).options(joinedload(Assist.outreach), joinedload(Assist.owner)),
+        )
+    )
+    if refresh:
+        # After a write in this unit: read the stored values (and the recounted household) again.
+        query = query.execution_options(populate_existing=True)
+    return db.session.scalars(query).unique().first()
+
+
+def duplicated_households(user, area, cursor, limit):
+    """Return (groups, next): households logged more than once with a live assist in the area, by KK number.
+
+    Each group is (kk_number, its live assists anywhere, oldest first), read in one query for the whole page.
+    """
+    kks = (
+        select(HouseholdCount.kk_number)
+        .join(Assist, Assist.kk_number == HouseholdCount.kk_number)
+        .where(HouseholdCount.live > 1, Assist.voided.is_(False), in_area(area))
+        .group_by(HouseholdCount.kk_number)
+        .order_by(HouseholdCount.kk_number)
+    )
+    # By position, not by KK number: a cursor travels in URLs and access logs, and a KK number must not.
+    numbers, following = paging.offset(kks, cursor, limit, "d")
+    if not numbers:
+        return [], following
+    rows = db.session.scalars(
+        joined(user)
+        .where(Assist.kk_number.in_(numbers), Assist.voided.is_(False))
+        .order_by(Assist.kk_number, Assist.received_at, Assist.id)
+    ).all()
+    groups = {kk: [] for kk in numbers}
+    for assist in rows:
+        groups[assist.kk_number].append(assist)
+    return list(groups.items()), following
+
+
+def columns_joined(*columns):
+    """Return a select of plain columns (an export's) over assists joined to their outreach and petugas."""
+    return select(*columns).join(Outreach, Outreach.id == Assist.outreach_id).join(User, User.id == Assist.owner_id)
