@@ -4,6 +4,7 @@
  */
 import "./style.css";
 import { request } from "./api.js";
+import { isStaff, sessionFields } from "./capabilities.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { saveRecord, uuid } from "./outbox.js";
 import { deleteUserDb, getMeta, openAppDb, openUserDb } from "./store.js";
@@ -96,10 +97,11 @@ async function startSession(session) {
   window.addEventListener("online", () => app.sync.syncNow());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && app.sync.syncNow());
   setInterval(() => document.visibilityState === "visible" && app.sync.syncNow(), 60_000);
-  if (STAFF_ROLES.has(session.role)) {
+  if (!session.capabilities) await refreshCapabilities(session);
+  if (isStaff(session)) {
     // Coordinators and supervisors get their screens; petugas never download them.
     app.staff = await import("./views/staff/index.js");
-    app.nav = app.staff.staffNav(session.role);
+    app.nav = app.staff.staffNav(session);
     document.body.classList.add("staff"); // wider pages on a desk screen
   } else app.nav = NAV;
   await loadReference();
@@ -107,6 +109,16 @@ async function startSession(session) {
   protectStorage().then((s) => (app.storage = s));
   showApp();
   app.sync.syncNow();
+}
+
+/** Fill in the capabilities of a session kept by an app version that did not store them. */
+async function refreshCapabilities(session) {
+  try {
+    Object.assign(session, sessionFields(await request("/api/v1/auth/me")));
+    await app.appDb.put("kv", session, "session");
+  } catch {
+    // Offline: the petugas screens until the next sync or sign-in brings the capabilities.
+  }
 }
 
 async function loadReference() {
@@ -165,14 +177,7 @@ async function signIn(path, body) {
     return e.body?.detail || t("login.offline");
   }
   await app.appDb.put("kv", deviceId, `device:${profile.id}`);
-  const session = {
-    userId: profile.id,
-    username: profile.username,
-    displayName: profile.display_name,
-    role: profile.role,
-    scope: (profile.areas || []).map((a) => a.code),
-    deviceId,
-  };
+  const session = { ...sessionFields(profile), deviceId };
   await app.appDb.put("kv", session, "session");
   if (app.session?.userId === profile.id && app.sync) {
     // The same petugas signing in again after the session expired: resume uploading where it stopped.
@@ -202,7 +207,6 @@ const NAV = [
   ["#/records", "nav.records", "records"],
   ["#/settings", "nav.settings", "settings"],
 ];
-const STAFF_ROLES = new Set(["coordinator", "supervisor", "admin"]);
 
 /** Draw the menu once, then only update it in place: a tap must never land on a link being replaced. */
 function renderNav() {

@@ -4,12 +4,12 @@ from sqlalchemy import String, cast, literal, or_, select
 
 from server.models import AuditEvent, Device, User, UserArea
 from server.queries import paging
-from server.services import scope
+from server.services import policy, scope
 
 
 def search(actor, args):
     """Return one page of audit events, newest first, matching the filters; `cursor` continues a listing."""
-    scope.require_role(actor, scope.MANAGER_ROLES)
+    policy.require(actor, "audit.view")
     e = AuditEvent
     query = select(e, User.username, User.role).outerjoin(User, User.id == e.actor_id)
     inside = scope.under_scope(actor, UserArea.area_code)

@@ -3,7 +3,7 @@
 Rows come from a server-side cursor a few thousand at a time and leave as soon as they are written, so memory
 does not grow with the number of rows. Every export is audited twice: when it starts (who, what, filters,
 masked or not) and when it ends (rows written, complete or cut off). Identity numbers are masked unless the
-caller asks for them and their role is allowed to (EXPORT_UNMASK_ROLES).
+caller asks for them and their role may (policy "exports.unmask", set by EXPORT_UNMASK_ROLES).
 """
 
 import csv
@@ -12,7 +12,6 @@ import os
 import tempfile
 
 import xlsxwriter
-from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
@@ -21,12 +20,13 @@ from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Assist, Outreach, User
 from server.queries import assists
-from server.services import export_copy
+from server.services import export_copy, policy
 from server.services.audit import record_event
 from server.services.cells import neutralize
 from server.services.identity import mask_kk, mask_phone
+from server.services.policy import resolve_area
 from server.services.reference import LABELS
-from server.services.tallies import resolve_area, tallies
+from server.services.tallies import tallies
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -102,9 +102,9 @@ def _label(kind, code):
 
 def prepare(user, kind, fmt, args, audit=True, **details):
     """Check the request, audit its start, and return (filename, columns, rows iterator factory)."""
-    area = resolve_area(user, args.get("area"))  # checks the role too
+    area = resolve_area(user, args.get("area"), "exports.create")  # checks the role too
     unmask = bool(args.get("unmask"))
-    if unmask and user.role not in current_app.config["EXPORT_UNMASK_ROLES"]:
+    if unmask and not policy.can(user, "exports.unmask"):
         raise Problem("export.unmask_forbidden")
     filters = {k: str(v) for k, v in args.items() if v not in (None, False)}
     if audit:
@@ -124,7 +124,7 @@ def prepare(user, kind, fmt, args, audit=True, **details):
 
 def count_rows(user, kind, args):
     """Return how many rows an export will have (for a progress bar), or None when it is small anyway."""
-    area = resolve_area(user, args.get("area"))
+    area = resolve_area(user, args.get("area"), "exports.create")
     if kind == "assists":
         query = assists.filtered(assists.columns_joined(Assist.id), area, args)
     elif kind == "follow_up":

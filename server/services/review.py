@@ -13,10 +13,10 @@ from server.extensions import db
 from server.models import Assist, ReviewEvent, SyncCounter
 from server.models.types import utcnow
 from server.queries import assists
-from server.services import scope, tally_cells
+from server.services import policy, scope, tally_cells
 from server.services.audit import record_event
 from server.services.changes import lock_change_stream, stamp_changes
-from server.services.tallies import VIEW_ROLES, resolve_area
+from server.services.policy import resolve_area
 
 ACTIONS = {"approve": "approved", "flag": "flagged", "reject": "rejected"}
 
@@ -28,7 +28,7 @@ def etag(assist):
 
 def list_assists(user, args):
     """Return one page of assists in the user's scope, newest change first."""
-    area = resolve_area(user, args.get("area"))
+    area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     items, following = assists.page(area, args, limit)
     as_of = db.session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
@@ -44,7 +44,7 @@ def get_assist(user, assist_id):
 
 
 def _load(user, assist_id, refresh=False):
-    scope.require_role(user, VIEW_ROLES)
+    policy.require(user, "review.view")
     assist = assists.by_id(assist_id, refresh)
     # Outside the scope answers exactly like a record that does not exist.
     if assist is None or not scope.area_in_scope(user, assist.desa_code):
@@ -55,7 +55,7 @@ def _load(user, assist_id, refresh=False):
 def decide(user, assist_id, if_match, action, comment):
     """Approve, flag or reject one assist, only if it is still the version the reviewer saw (If-Match)."""
     unit_of_work.writes()
-    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
+    policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
     lock_change_stream()
     assist = _load(user, assist_id)
     _check_four_eyes(user, assist)
@@ -112,9 +112,9 @@ def _apply_state(user, assists, state, comment):
 def bulk_approve(user, args):
     """Approve the received assists of a filtered list that have not changed since the list was loaded."""
     unit_of_work.writes()
-    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
+    policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
     lock_change_stream()
-    area = resolve_area(user, args.get("area"))
+    area = resolve_area(user, args.get("area"), "review.decide")
     limit = current_app.config["REVIEW_BULK_MAX"]
     base = assists.listed(area, {**args, "state": "received"})
     if current_app.config["REVIEW_FOUR_EYES"]:
@@ -134,7 +134,7 @@ def bulk_approve(user, args):
 def void_duplicate(user, assist_id, if_match, reason):
     """Void one of several assists of the same household (a coordinator resolving a duplicate)."""
     unit_of_work.writes()
-    scope.require_role(user, VIEW_ROLES)  # the role first: a refused caller never waits for the lock
+    policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
     lock_change_stream()
     assist = _load(user, assist_id)
     _check_four_eyes(user, assist)
@@ -153,7 +153,7 @@ def void_duplicate(user, assist_id, if_match, reason):
 
 def list_duplicates(user, args):
     """Return households logged more than once with at least one live assist in the area, a page at a time."""
-    area = resolve_area(user, args.get("area"))
+    area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     groups, following = assists.duplicated_households(user, area, args.get("cursor"), limit)
     return {"area": area, "next": following, "items": [{"kk_number": kk, "assists": found} for kk, found in groups]}

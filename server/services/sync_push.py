@@ -14,7 +14,7 @@ from server.errors import problem_message
 from server.extensions import db
 from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict
 from server.models.types import utcnow
-from server.services import scope, tally_cells
+from server.services import policy, scope, tally_cells
 from server.services.audit import audit_rows
 from server.services.bulk import chunked_in, insert_rows
 from server.services.changes import lock_change_stream, stamp_changes
@@ -22,14 +22,13 @@ from server.services.devices import require_usable_device, touch_device
 from server.services.mutations import clock_suspect, region_warnings
 
 MODELS = {"outreach": Outreach, "assist": Assist}
-PUSH_ROLES = {"enumerator", "coordinator"}
 SKEW_LIMIT = 2**31 - 1
 
 
 def push_mutations(user, envelope, items):
     """Apply every mutation of a batch (parsed one by one at the wire), each independently; one result each."""
     unit_of_work.writes()
-    scope.require_role(user, PUSH_ROLES)
+    policy.require(user, "records.log")
     now = utcnow()
     device = require_usable_device(user, envelope["device_id"])
     skew = _clock_skew(envelope.get("device_now"), now)

@@ -12,25 +12,11 @@ from server.models import Area, Device, TallyCell, Target, User, UserArea
 from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
-from server.services import scope
+from server.services.policy import resolve_area
 
-VIEW_ROLES = {"coordinator", "supervisor", "admin"}
 # The tally_cells column holding the code of an area's children, by the area's level.
 CHILD_COLUMN = {1: TallyCell.kabupaten_code, 2: TallyCell.kecamatan_code, 3: TallyCell.desa_code}
 AREA_COLUMN = {2: TallyCell.kabupaten_code, 3: TallyCell.kecamatan_code, 4: TallyCell.desa_code}
-
-
-def resolve_area(user, code):
-    """Return the area a coordinator/supervisor asks about (default: their own); outside their scope is 404."""
-    scope.require_role(user, VIEW_ROLES)
-    if code is None:
-        if len(user.area_codes) != 1:
-            raise Problem("request.invalid", {"area": ["Missing data for required field."]})
-        code = user.area_codes[0]
-    area = db.session.get(Area, code)
-    if area is None or not scope.area_in_scope(user, code):
-        raise Problem("area.not_found")
-    return area
 
 
 def cell_filter(area):

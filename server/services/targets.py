@@ -8,17 +8,16 @@ from server import unit_of_work
 from server.extensions import db
 from server.models import Area, Target
 from server.models.types import utcnow
-from server.services import csv_import, scope
+from server.services import csv_import, policy, scope
 from server.services.audit import record_event
-from server.services.tallies import resolve_area
+from server.services.policy import resolve_area
 
 COLUMNS = ("area_code", "population", "households", "target_pct")
 
 
 def list_targets(actor, code):
     """Return an area and its children, each with its target (or none yet)."""
-    scope.require_role(actor, scope.MANAGER_ROLES)
-    area = resolve_area(actor, code)
+    area = resolve_area(actor, code, "targets.manage")
     children = list(db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)))
     areas = [area, *children]
     targets = {
@@ -30,8 +29,7 @@ def list_targets(actor, code):
 def set_target(actor, code, values):
     """Set one area's target; audited with the old and new figures."""
     unit_of_work.writes()
-    scope.require_role(actor, scope.MANAGER_ROLES)
-    area = resolve_area(actor, code)
+    area = resolve_area(actor, code, "targets.manage")
     target = db.session.get(Target, area.code)
     before = _figures(target)
     target = _apply(target, area.code, values)
@@ -42,7 +40,7 @@ def set_target(actor, code, values):
 def import_targets(actor, text, dry_run):
     """Check every row of a targets CSV; unless dry_run and only if all rows are valid, save them all."""
     unit_of_work.writes()
-    scope.require_role(actor, scope.MANAGER_ROLES)
+    policy.require(actor, "targets.manage")
     rows = csv_import.read_rows(text, COLUMNS, COLUMNS)
     areas = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
     seen = {}

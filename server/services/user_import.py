@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server import unit_of_work
 from server.extensions import db
 from server.models import User
-from server.services import auth, csv_import, scope
+from server.services import auth, csv_import, policy, scope
 from server.services.audit import audit_rows
 from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.users import account_errors, new_user
@@ -23,7 +23,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def import_users(actor, text, dry_run):
     """Check every row of a users CSV; unless dry_run and only if all rows are valid, create them all."""
     unit_of_work.writes()
-    scope.require_role(actor, scope.MANAGER_ROLES)
+    policy.require(actor, "users.manage")
     rows = csv_import.read_rows(text, COLUMNS, REQUIRED)
     parsed = [(line, _parse(row)) for line, row in rows]
     names = [p["username"] for _, p in parsed]

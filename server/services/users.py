@@ -14,16 +14,9 @@ from server.queries import paging
 from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
+from server.services.policy import SUPERVISED, assignable_roles, capabilities, may_assign, may_manage, require
 from server.services.reference import ROLE_LABELS
-from server.services.scope import (
-    MANAGER_ROLES,
-    SUPERVISED_ROLES,
-    areas_by_code,
-    may_assign,
-    may_manage,
-    require_role,
-    under_scope,
-)
+from server.services.scope import areas_by_code, under_scope
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 USERNAME_RULE = "Use 3-64 lowercase letters, digits, dot, dash or underscore."
@@ -43,7 +36,7 @@ def account_errors(actor, username, role, area_codes, areas, taken):
     if wrong or (role != "admin" and not area_codes):
         errors["areas"] = [f"Not valid for role {role}: {', '.join(wrong) or '-'}."]
     elif actor is not None and not may_assign(actor, role, area_codes):
-        errors["role" if role not in SUPERVISED_ROLES else "areas"] = ["Outside what your role may assign."]
+        errors["role" if role not in SUPERVISED else "areas"] = ["Outside what your role may assign."]
     return errors
 
 
@@ -51,7 +44,7 @@ def create_user(username, role, password, area_codes=(), display_name=None, acto
     """Create an account with its area scope; without a password it signs in by one-time code only."""
     unit_of_work.writes()
     if actor is not None:
-        require_role(actor, MANAGER_ROLES)
+        require(actor, "users.manage")
     username = auth.normalize_username(username)
     area_codes = list(dict.fromkeys(area_codes))
     taken = db.session.scalar(select(User.id).where(User.username == username)) is not None
@@ -78,7 +71,7 @@ def new_user(username, role, password_hash, area_codes, display_name=None):
 
 def list_users(actor, args):
     """Return one page of the accounts the actor manages, filtered, with their phones summarised."""
-    require_role(actor, MANAGER_ROLES)
+    require(actor, "users.manage")
     query = select(User)
     inside = under_scope(actor, UserArea.area_code)
     if inside is not None:
@@ -146,7 +139,7 @@ def reset_password(actor, user_id, password):
 
 def managed_user(actor, user_id):
     """Return the account if the actor may manage it; 404 otherwise (others' accounts are not revealed)."""
-    require_role(actor, MANAGER_ROLES)
+    require(actor, "users.manage")
     user = db.session.get(User, user_id)
     if user is None or not may_manage(actor, user):
         raise Problem("user.not_found")
@@ -188,4 +181,6 @@ def profile(user, areas=None):
         "role": user.role,
         "role_label": ROLE_LABELS[user.role][lang],
         "areas": [areas[c] for c in user.area_codes if c in areas],
+        "capabilities": capabilities(user),
+        "assignable_roles": assignable_roles(user),
     }

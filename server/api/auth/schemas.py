@@ -28,3 +28,8 @@ class MeSchema(StrictSchema):
     role = fields.String()
     role_label = fields.String()
     areas = fields.List(fields.Nested(AreaSchema))
+    capabilities = fields.List(
+        fields.String(),
+        metadata={"description": "What this user may do (the permission table's actions); the app shows only these."},
+    )
+    assignable_roles = fields.List(fields.String(), metadata={"description": "Roles this user may give an account."})

@@ -1,14 +1,13 @@
 /**
  * The administration hub of supervisors and admins, and its routes.
  */
+import { can } from "../../capabilities.js";
 import { t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { renderAudit } from "./audit.js";
 import { renderJobs } from "./jobs.js";
 import { renderTargets } from "./targets.js";
 import { renderNewUser, renderUser, renderUsers } from "./users.js";
-
-export const MANAGER_ROLES = new Set(["supervisor", "admin"]);
 
 /** Render an administration screen; returns false when the view is not one. */
 export async function renderAdmin(el, app, view, id) {
@@ -18,12 +17,12 @@ export async function renderAdmin(el, app, view, id) {
   else if (view === "targets") await renderTargets(el, app, id || null);
   else if (view === "audit") await renderAudit(el, app);
   else if (view === "exports") await renderJobs(el);
-  else if (view === "admin") renderHub(el);
+  else if (view === "admin") renderHub(el, app);
   else return false;
   return true;
 }
 
-function renderHub(el) {
+function renderHub(el, app) {
   mount(
     el,
     h("h1", null, t("admin.title")),
@@ -31,11 +30,13 @@ function renderHub(el) {
       "ul",
       { class: "list plain hub" },
       [
-        ["#/users", "admin.users"],
-        ["#/targets", "admin.targets"],
-        ["#/audit", "admin.audit"],
-        ["#/exports", "admin.exports"],
-      ].map(([href, key]) => h("li", null, h("a", { class: "button secondary", href }, t(key)))),
+        ["#/users", "admin.users", "users.manage"],
+        ["#/targets", "admin.targets", "targets.manage"],
+        ["#/audit", "admin.audit", "audit.view"],
+        ["#/exports", "admin.exports", "exports.create"],
+      ]
+        .filter(([, , action]) => can(app.session, action))
+        .map(([href, key]) => h("li", null, h("a", { class: "button secondary", href }, t(key)))),
     ),
   );
 }

@@ -3,7 +3,8 @@
  */
 import { addStrings, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
-import { MANAGER_ROLES, renderAdmin } from "./admin.js";
+import { administers } from "../../capabilities.js";
+import { renderAdmin } from "./admin.js";
 import { ADMIN_STRINGS } from "./admin-strings.js";
 import { renderDuplicates } from "./duplicates.js";
 import { renderEnumerators } from "./enumerators.js";
@@ -24,9 +25,9 @@ const NAV = [
   ["#/settings", "nav.more", "settings"],
 ];
 
-/** The staff menu; supervisors and admins also get "Kelola" (administration). */
-export function staffNav(role) {
-  return MANAGER_ROLES.has(role) ? [...NAV.slice(0, 4), ["#/admin", "nav.admin", "admin"], NAV[4]] : NAV;
+/** The staff menu; whoever may run any administration screen also gets "Kelola". */
+export function staffNav(session) {
+  return administers(session) ? [...NAV.slice(0, 4), ["#/admin", "nav.admin", "admin"], NAV[4]] : NAV;
 }
 
 /** Render a staff screen (the overview for an unknown route); a failed load shows its message. */
@@ -40,7 +41,7 @@ export async function renderStaff(el, app, view, id) {
 }
 
 async function route(el, app, view, id) {
-  if (MANAGER_ROLES.has(app.session.role) && (await renderAdmin(el, app, view, id))) return;
+  if (administers(app.session) && (await renderAdmin(el, app, view, id))) return;
   if (view === "area" && id) await renderOverview(el, app, id);
   else if (view === "petugas") await renderEnumerators(el, app);
   else if (view === "places") await renderPlaces(el, app, id || null);

@@ -8,10 +8,9 @@ import { field, h, mount, setMessage } from "../dom.js";
 import { csvImport } from "./csv-import.js";
 import { apiPath } from "./data.js";
 
-const ROLES = ["enumerator", "coordinator", "supervisor", "admin"];
-
+/** The roles this user may give (from the server's permission table, via /auth/me). */
 function rolesFor(app) {
-  return app.session.role === "admin" ? ROLES : ROLES.slice(0, 2);
+  return app.session.assignableRoles || [];
 }
 
 function roleSelect(app, value, { any = false } = {}) {
