@@ -3,7 +3,7 @@
 import uuid
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
@@ -23,6 +23,8 @@ class AuditEvent(db.Model):
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     ip: Mapped[str | None] = mapped_column(String(45))
     details: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped["User | None"] = relationship(lazy="raise_on_sql")  # noqa: F821 (loaded with the page)
 
 
 # Installed by the migrations: the database itself refuses changes to audit rows, so no code path (or console)

@@ -30,18 +30,17 @@ def decode_cursor(cursor, prefix, problem="paging.bad_cursor"):
         raise Problem(problem, {"cursor": ["Invalid value."]}) from None
 
 
-def keyset(query, column, cursor, limit, prefix, descending=False, scalars=True):
+def keyset(query, column, cursor, limit, prefix, descending=False):
     """Return (page, next) of query ordered by a unique integer column, continuing after cursor."""
     if cursor:
         after = decode_cursor(cursor, prefix)
         query = query.where(column < after if descending else column > after)
     query = query.order_by(column.desc() if descending else column).limit(limit + 1)
-    rows = (db.session.scalars if scalars else db.session.execute)(query).all()
+    rows = db.session.scalars(query).unique().all()
     page = rows[:limit]
     if len(rows) <= limit:
         return page, None
-    last = page[-1] if scalars else page[-1][0]
-    return page, encode_cursor(getattr(last, column.key), prefix)
+    return page, encode_cursor(getattr(page[-1], column.key), prefix)
 
 
 def offset(query, cursor, limit, prefix):

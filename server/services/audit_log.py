@@ -1,6 +1,7 @@
 """Reading the audit log: searchable and paged, a supervisor's view limited to their kabupaten's people."""
 
 from sqlalchemy import String, cast, literal, or_, select
+from sqlalchemy.orm import contains_eager
 
 from server.models import AuditEvent, Device, User, UserArea
 from server.queries import paging
@@ -11,7 +12,7 @@ def search(actor, args):
     """Return one page of audit events, newest first, matching the filters; `cursor` continues a listing."""
     policy.require(actor, "audit.view")
     e = AuditEvent
-    query = select(e, User.username, User.role).outerjoin(User, User.id == e.actor_id)
+    query = select(e).outerjoin(e.actor).options(contains_eager(e.actor))
     inside = scope.under_scope(actor, UserArea.area_code)
     if inside is not None:
         # A supervisor answers for the people of their kabupaten: what they did, and what was done to them
@@ -26,8 +27,8 @@ def search(actor, args):
             )
         )
     query = _filtered(query, args)
-    rows, following = paging.keyset(query, e.id, args.get("cursor"), args["limit"], "e", descending=True, scalars=False)
-    return {"items": [_item(event, username, role) for event, username, role in rows], "next": following}
+    items, following = paging.keyset(query, e.id, args.get("cursor"), args["limit"], "e", descending=True)
+    return {"items": items, "next": following}
 
 
 def _filtered(query, args):
@@ -49,17 +50,3 @@ def _filtered(query, args):
             or_(e.action.like(pattern), e.entity_id.like(pattern), User.username.like(pattern), e.ip.like(pattern))
         )
     return query
-
-
-def _item(event, username, role):
-    return {
-        "id": event.id,
-        "at": event.at,
-        "action": event.action,
-        "actor": {"id": event.actor_id, "username": username, "role": role} if event.actor_id else None,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "device_id": event.device_id,
-        "ip": event.ip,
-        "details": event.details or {},
-    }

@@ -100,13 +100,14 @@ def assist_cells(desa_name, kecamatan_name, unmask):
 class CopyRows:
     """Stream a query's rows as CSV bytes through COPY; `count` holds the rows sent once it has finished."""
 
-    def __init__(self, query):
-        self.query, self.count = query, 0
+    def __init__(self, header, query):
+        self.header, self.query, self.count = header, query, 0
         # Called with about how many rows went out so far (line ends; a note with a line break counts twice).
         self.progress = None
 
-    def chunks(self, size=256 * 1024):
-        """Yield the CSV body in chunks of about `size` bytes."""
+    def body(self, size=256 * 1024):
+        """Yield the CSV file (the header, then the rows) in chunks of about `size` bytes."""
+        yield self.header
         compiled = self.query.compile(dialect=db.session.get_bind().dialect)
         sql = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
         raw = db.session.connection().connection.driver_connection

@@ -42,9 +42,10 @@ def start(user, kind, fmt, args):
     if running >= current_app.config["EXPORT_JOBS_PER_USER"]:
         raise Problem("export.busy")
     job_id = uuid.uuid4()
-    filename, _, _ = exports.prepare(user, kind, fmt, args, job=str(job_id))
+    plan = exports.plan(user, kind, fmt, args)
+    exports.audit_start(plan, job=str(job_id))
     stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v is not None}
-    job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=filename)
+    job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=plan.filename)
     job.heartbeat_at = utcnow()
     db.session.add(job)
     db.session.flush()  # its defaults (created_at) are in the answer
@@ -144,21 +145,19 @@ def _write(job):
     job_id, fmt, kind = job.id, job.fmt, job.kind
     user = db.session.get(User, job.user_id)
     args = {k: date.fromisoformat(v) if k in _DATES else v for k, v in job.args.items()}
-    total = exports.count_rows(user, kind, args)
-    _set(job_id, status="running", rows_total=total, heartbeat_at=utcnow())
-    _, columns, rows = exports.prepare(user, kind, fmt, args, audit=False)
+    # Checked again as it runs, not only when it was asked for: the user's rights may have changed meanwhile.
+    plan = exports.plan(user, kind, fmt, args)
+    _set(job_id, status="running", rows_total=exports.count_rows(plan), heartbeat_at=utcnow())
     path = _path(job)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = path + ".part"
-    counter = _Progress(job_id, rows)
-    if isinstance(rows, exports.export_copy.CopyRows):
-        rows.progress = counter.report
-        counter = rows
+    rows = exports.source(plan)
+    rows.progress = _Heartbeat(job_id)
     with open(partial, "wb") as out:
-        for chunk in exports.stream(user.id, kind, fmt, columns, counter, job=str(job_id)):
+        for chunk in exports.stream(plan, rows, job=str(job_id)):
             out.write(chunk)
     os.replace(partial, path)
-    _set(job_id, status="done", finished_at=utcnow(), size_bytes=os.path.getsize(path), rows_done=counter.count)
+    _set(job_id, status="done", finished_at=utcnow(), size_bytes=os.path.getsize(path), rows_done=rows.count)
 
 
 def _set(job_id, **values):
@@ -167,20 +166,13 @@ def _set(job_id, **values):
         conn.execute(update(ExportJob).where(ExportJob.id == job_id).values(**values))
 
 
-class _Progress:
-    """A rows factory that writes the job's row count and heartbeat about once a second (COPY reports too)."""
+class _Heartbeat:
+    """A row source's progress callback: writes the job's row count and heartbeat about once a second."""
 
-    def __init__(self, job_id, rows):
-        self.job_id, self.rows, self.count, self.last = job_id, rows, 0, time.monotonic()
+    def __init__(self, job_id):
+        self.job_id, self.last = job_id, time.monotonic()
 
-    def __call__(self):
-        for row in self.rows():
-            yield row
-            self.count += 1
-            if self.count % 500 == 0:
-                self.report(self.count)
-
-    def report(self, count):
+    def __call__(self, count):
         """Write how many rows are done, at most about once a second."""
         if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
             self.last = time.monotonic()

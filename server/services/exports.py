@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import tempfile
+from dataclasses import dataclass
 
 import xlsxwriter
 from sqlalchemy import case, func, select
@@ -94,37 +95,62 @@ TALLY_COLUMNS = (
     ("Capaian (%)", "achievement_pct"),
     ("Jiwa kumulatif", "cumulative_persons"),
 )
+COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}
 
 
 def _label(kind, code):
     return LABELS[kind].get(code, (code,))[0] if code else code
 
 
-def prepare(user, kind, fmt, args, audit=True, **details):
-    """Check the request, audit its start, and return (filename, columns, rows iterator factory)."""
-    area = resolve_area(user, args.get("area"), "exports.create")  # checks the role too
+@dataclass(frozen=True)
+class Plan:
+    """A checked export request: who asks, for which area, masked or not, under which file name."""
+
+    user: object
+    kind: str
+    fmt: str
+    args: dict
+    area: object
+    unmask: bool
+
+    @property
+    def filename(self):
+        return f"jemput-bola-{self.kind.replace('_', '-')}-{self.area.code}.{self.fmt}"
+
+    @property
+    def columns(self):
+        return COLUMNS[self.kind]
+
+
+def plan(user, kind, fmt, args):
+    """Check an export request (role, area, unmask right) and return its plan; nothing is read or written yet."""
+    area = resolve_area(user, args.get("area"), "exports.create")
     unmask = bool(args.get("unmask"))
     if unmask and not policy.can(user, "exports.unmask"):
         raise Problem("export.unmask_forbidden")
-    filters = {k: str(v) for k, v in args.items() if v not in (None, False)}
-    if audit:
-        # Audited on its own short unit: the export is a read, and its audit must stay whatever follows.
-        user_id, code = user.id, area.code
-        unit_of_work.apart(
-            lambda: record_event(
-                f"export.{kind}", user_id, "area", code, format=fmt, masked=not unmask, filters=filters, **details
-            )
+    return Plan(user, kind, fmt, args, area, unmask)
+
+
+def audit_start(plan, **details):
+    """Audit that an export starts (who, what, filters, masked or not) on its own short unit: it must stay."""
+    filters = {k: str(v) for k, v in plan.args.items() if v not in (None, False)}
+    user_id, code, kind, fmt, masked = plan.user.id, plan.area.code, plan.kind, plan.fmt, not plan.unmask
+    unit_of_work.apart(
+        lambda: record_event(
+            f"export.{kind}", user_id, "area", code, format=fmt, masked=masked, filters=filters, **details
         )
+    )
+
+
+def source(plan):
+    """Return the export's row source: `body()` yields the file's bytes, `count` the rows written so far."""
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
-    columns = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}[kind]
-    filename = f"jemput-bola-{kind.replace('_', '-')}-{area.code}.{fmt}"
-    rows = builders[kind](user, area, args, unmask, fmt)
-    return filename, columns, rows
+    return builders[plan.kind](plan)
 
 
-def count_rows(user, kind, args):
+def count_rows(plan):
     """Return how many rows an export will have (for a progress bar), or None when it is small anyway."""
-    area = resolve_area(user, args.get("area"), "exports.create")
+    area, args, kind = plan.area, plan.args, plan.kind
     if kind == "assists":
         query = assists.filtered(assists.columns_joined(Assist.id), area, args)
     elif kind == "follow_up":
@@ -134,35 +160,45 @@ def count_rows(user, kind, args):
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
-def stream(actor_id, kind, fmt, columns, rows, **details):
-    """Yield the file's bytes; audit how many rows went out, even when the client stops reading."""
-    count = 0
+def stream(plan, rows, **details):
+    """Return the file's bytes as a generator; it audits how many rows went out, even when the client stops."""
+    # Read now, not once the stream runs: by then the request's unit has ended and the user object expired.
+    return _stream(plan.user.id, plan.kind, plan.fmt, rows, details)
+
+
+def _stream(actor_id, kind, fmt, rows, details):
     complete = False
-    writer = _csv_chunks if fmt == "csv" else _xlsx_chunks
-
-    def counted():
-        nonlocal count
-        for row in rows():
-            count += 1
-            yield row
-
     try:
-        if isinstance(rows, export_copy.CopyRows):
-            yield _csv_header(columns)
-            try:
-                yield from rows.chunks()
-            finally:
-                count = rows.count
-        else:
-            yield from writer(columns, counted())
+        yield from rows.body()
         complete = True
     finally:
         # The long read ends first (apart rolls it back), then the audit row gets its own short unit.
+        count = rows.count
         unit_of_work.apart(
             lambda: record_event(
                 f"export.{kind}_done", actor_id, None, None, format=fmt, rows=count, complete=complete, **details
             )
         )
+
+
+class DictRows:
+    """Rows built in Python (one dict per row), written as CSV or XLSX in constant memory."""
+
+    def __init__(self, columns, fmt, factory):
+        self.columns, self.fmt, self.factory, self.count = columns, fmt, factory, 0
+        self.progress = None  # called now and then with the rows written so far
+
+    def body(self):
+        """Yield the file's bytes."""
+        writer = _csv_chunks if self.fmt == "csv" else _xlsx_chunks
+        yield from writer(self.columns, self._counted())
+
+    def _counted(self):
+        for row in self.factory():
+            yield row
+            self.count += 1
+            if self.progress and self.count % 500 == 0:
+                self.progress(self.count)
 
 
 def _csv_header(columns):
@@ -228,13 +264,14 @@ def _stream_rows(query):
     return db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)).mappings()
 
 
-def _assist_rows(user, area, args, unmask, fmt):
-    if export_copy.available(fmt):
+def _assist_rows(plan):
+    area, args, unmask = plan.area, plan.args, plan.unmask
+    if export_copy.available(plan.fmt):
         kec, desa = aliased(Area), aliased(Area)
         cells = export_copy.assist_cells(desa.name, kec.name, unmask)
-        query = _joined(cells, desa, kec)
-        return export_copy.CopyRows(_assist_order(assists.filtered(query, area, args)))
-    return lambda: _assist_dicts(area, args, unmask)
+        query = _assist_order(assists.filtered(_joined(cells, desa, kec), area, args))
+        return export_copy.CopyRows(_csv_header(plan.columns), query)
+    return DictRows(plan.columns, plan.fmt, lambda: _assist_dicts(area, args, unmask))
 
 
 def _assist_order(query):
@@ -293,9 +330,9 @@ def _assist_dicts(area, args, unmask):
         yield out
 
 
-def _follow_up_rows(user, area, args, unmask, fmt):
+def _follow_up_rows(plan):
     """One row per household and desa: its best outcome (berhasil wins), and whether it needs a visit."""
-    return lambda: _follow_up_dicts(area, args, unmask)
+    return DictRows(plan.columns, plan.fmt, lambda: _follow_up_dicts(plan.area, plan.args, plan.unmask))
 
 
 def _follow_up_dicts(area, args, unmask):
@@ -345,8 +382,8 @@ def _follow_up(row, times, unmask):
     }
 
 
-def _tally_rows(user, area, args, unmask, fmt):
-    return lambda: _tally_dicts(user, area, args)
+def _tally_rows(plan):
+    return DictRows(plan.columns, plan.fmt, lambda: _tally_dicts(plan.user, plan.area, plan.args))
 
 
 def _tally_dicts(user, area, args):

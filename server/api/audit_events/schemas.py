@@ -39,7 +39,7 @@ class AuditEventSchema(StrictSchema):
     entity_id = fields.String(allow_none=True)
     device_id = fields.UUID(allow_none=True)
     ip = fields.String(allow_none=True)
-    details = fields.Dict()
+    details = fields.Function(lambda e: e.details or {})
 
 
 class AuditPageSchema(StrictSchema):

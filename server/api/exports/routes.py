@@ -26,12 +26,10 @@ FILE_RESPONSE = {
 @bp.doc(responses=FILE_RESPONSE)
 def export(args, kind, fmt):
     """Stream assists, the interview-phase follow-up list or a tallies table; KK numbers masked by default."""
-    user = current_user._get_current_object()
-    kind = kind.replace("-", "_")
-    filename, columns, rows = exports.prepare(user, kind, fmt, args)
-    # An id, not the user object: the stream outlives the transaction the object was loaded in.
-    body = stream_with_context(exports.stream(user.id, kind, fmt, columns, rows))
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    plan = exports.plan(current_user._get_current_object(), kind.replace("-", "_"), fmt, args)
+    exports.audit_start(plan)
+    body = stream_with_context(exports.stream(plan, exports.source(plan)))
+    headers = {"Content-Disposition": f'attachment; filename="{plan.filename}"'}
     return Response(body, content_type=exports.FORMATS[fmt], headers=headers)
 
 
