@@ -5,6 +5,7 @@
 import { request } from "./api.js";
 import { applyResults, markAttempt, mergePulled, nextBatch, purgeSent } from "./outbox.js";
 import { getMeta, oldestQueuedAt, queueCounts, setMeta } from "./store.js";
+import { api } from "./endpoints.js";
 
 export const SCHEMA_VERSION = 1;
 export const BATCH_SIZE = 200;
@@ -119,7 +120,7 @@ export class SyncEngine extends EventTarget {
       let data = null;
       let error = null;
       try {
-        data = await this.api("/api/v1/sync/push", { method: "POST", body: await this._envelope(batch) });
+        data = await this.api(api.push, { method: "POST", body: await this._envelope(batch) });
       } catch (e) {
         error = e;
       }
@@ -201,7 +202,7 @@ export class SyncEngine extends EventTarget {
       try {
         const query = new URLSearchParams({ device_id: this.deviceId });
         if (cursor) query.set("cursor", cursor);
-        page = await this.api(`/api/v1/sync/pull?${query}`);
+        page = await this.api(`${api.pull}?${query}`);
       } catch (e) {
         if (e.status === 401) {
           this.needLogin = true;

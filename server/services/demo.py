@@ -7,7 +7,6 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from lokal.samaran._names import FAMILY_NAMES, GIVEN_NAMES
 from sqlalchemy import func, insert, select
 
 from server import unit_of_work
@@ -16,6 +15,7 @@ from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, U
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
 from server.services import tally_cells
 from server.services.changes import stamp_changes
+from server.services.demo_names import FAMILY_NAMES, GIVEN_NAMES
 from server.services.passwords import hash_password
 
 KABUPATEN = {"35.09": ("jember", 50.0), "53.03": ("ttu", 18.0)}
@@ -33,7 +33,7 @@ def seed_demo(seed=2020, end=None, days=30, assists_target=20000):
     unit_of_work.writes()
     rng = random.Random(seed)
     end = end or date.today()
-    given, family = sorted(GIVEN_NAMES), sorted(FAMILY_NAMES)
+    given, family = GIVEN_NAMES, FAMILY_NAMES
     pw = hash_password(DEMO_PASSWORD)
     users = [User(username="admin", display_name="Admin", role="admin", password_hash=pw)]
     petugas = []

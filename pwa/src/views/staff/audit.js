@@ -6,6 +6,7 @@ import { dateTime, t } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath } from "./data.js";
 import { wideTable } from "./ui.js";
+import { api } from "../../endpoints.js";
 
 const ACTIONS = ["auth", "review", "export", "user", "device", "target", "sign_in_code", "sync"];
 
@@ -26,7 +27,7 @@ export async function renderAudit(el, app) {
 
   async function load() {
     more.disabled = true;
-    const page = await request(apiPath("/api/v1/audit-events", { ...filters, cursor, limit: 50 }));
+    const page = await request(apiPath(api.audit, { ...filters, cursor, limit: 50 }));
     body.append(...page.items.map(eventRow));
     if (!body.children.length) body.append(h("tr", null, h("td", { colspan: "5" }, t("audit.none"))));
     cursor = page.next;

@@ -4,6 +4,7 @@
  */
 import { request } from "../../api.js";
 import { getMeta, setMeta } from "../../store.js";
+import { api } from "../../endpoints.js";
 
 /** Build an API path with a query string, skipping empty values. */
 export function apiPath(path, params = {}) {
@@ -20,7 +21,7 @@ export function apiPath(path, params = {}) {
  * @returns {Promise<{data: any, at: number, offline: boolean}|null>} null when offline with no copy
  */
 export async function figures(app, params) {
-  const path = apiPath("/api/v1/tallies", params);
+  const path = apiPath(api.tallies, params);
   const key = `figures:${path}`;
   try {
     const data = await request(path);

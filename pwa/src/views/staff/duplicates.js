@@ -6,6 +6,7 @@ import { request } from "../../api.js";
 import { day, label, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { apiPath } from "./data.js";
+import { api } from "../../endpoints.js";
 
 function group(app, g, onVoided) {
   return h(
@@ -28,7 +29,7 @@ function group(app, g, onVoided) {
         button.addEventListener("click", async () => {
           button.disabled = true;
           try {
-            await request(`/api/v1/review/assists/${a.id}/void`, {
+            await request(api.assistAction(a.id, "void"), {
               method: "POST",
               body: { reason: reason.value.trim() },
               headers: { "If-Match": a.etag },
@@ -65,7 +66,7 @@ export async function renderDuplicates(el, app) {
     app.rerender();
   };
   async function load() {
-    const body = await request(apiPath("/api/v1/review/duplicates", { cursor }));
+    const body = await request(apiPath(api.duplicates, { cursor }));
     list.append(...body.items.map((g) => group(app, g, refresh)));
     if (!list.children.length) list.append(h("li", { class: "notice" }, t("dup.none")));
     cursor = body.next;

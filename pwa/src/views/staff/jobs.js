@@ -5,6 +5,7 @@
 import { request } from "../../api.js";
 import { dateTime, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
+import { api } from "../../endpoints.js";
 
 const POLL_MS = 700;
 
@@ -14,7 +15,7 @@ export function startJob(kind, format, params) {
   for (const [key, value] of Object.entries(params || {})) {
     if (value !== undefined && value !== null && value !== "") body[key] = value;
   }
-  return request("/api/v1/exports/jobs", { method: "POST", body });
+  return request(api.exportJobs, { method: "POST", body });
 }
 
 /** A button that prepares an export in the background and turns into its download link. */
@@ -47,7 +48,7 @@ export async function follow(box, job) {
       : t("jobs.runningNoTotal");
     if (known && job.rows_total > 0) bar.value = Math.round((100 * job.rows_done) / job.rows_total);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await request(`/api/v1/exports/jobs/${job.id}`);
+    job = await request(api.exportJob(job.id));
   }
   mount(box, jobResult(job));
   return job;
@@ -68,7 +69,7 @@ export function jobResult(job) {
 
 /** Render the user's recent exports with their state and fresh links. */
 export async function renderJobs(el) {
-  const jobs = await request("/api/v1/exports/jobs");
+  const jobs = await request(api.exportJobs);
   mount(
     el,
     h("h1", null, t("jobs.title")),

@@ -7,6 +7,7 @@ import { day, label, num, t, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath, figures } from "./data.js";
 import { downloads } from "./ui.js";
+import { api } from "../../endpoints.js";
 
 const DEFAULT_FILTERS = { state: "received" };
 
@@ -118,7 +119,7 @@ export async function renderReviewList(el, app) {
   let asOf = null;
   let armed = false;
   async function load() {
-    const page = await request(apiPath("/api/v1/review/assists", { ...filters, cursor, as_of: asOf }));
+    const page = await request(apiPath(api.reviewList, { ...filters, cursor, as_of: asOf }));
     asOf = page.as_of;
     cursor = page.next;
     list.append(...page.items.map((a) => item(app, a)));
@@ -141,7 +142,7 @@ export async function renderReviewList(el, app) {
       let result;
       let approved = 0;
       do {
-        result = await request("/api/v1/review/assists/bulk-approve", {
+        result = await request(api.bulkApprove, {
           method: "POST",
           body: { ...filters, as_of: asOf },
         });
@@ -189,7 +190,7 @@ function row(key, value) {
 export async function renderReviewRecord(el, app, id, message) {
   let a;
   try {
-    a = await request(`/api/v1/review/assists/${id}`);
+    a = await request(api.assist(id));
   } catch (e) {
     return mount(el, h("p", { class: "alert" }, e.message), h("a", { href: "#/review" }, t("review.back")));
   }
@@ -197,7 +198,7 @@ export async function renderReviewRecord(el, app, id, message) {
   const note = h("p", { class: "msg", role: "status", "aria-live": "polite" }, message || "");
   const act = (action) => async () => {
     try {
-      const updated = await request(`/api/v1/review/assists/${id}/decision`, {
+      const updated = await request(api.assistAction(id, "decision"), {
         method: "POST",
         body: { action, comment: comment.value.trim() || null },
         headers: { "If-Match": a.etag },

@@ -8,10 +8,11 @@ import { h, mount } from "../dom.js";
 import { csvImport } from "./csv-import.js";
 import { apiPath } from "./data.js";
 import { wideTable } from "./ui.js";
+import { api } from "../../endpoints.js";
 
 /** Render the targets of an area (default: the user's own). */
 export async function renderTargets(el, app, code) {
-  const body = await request(apiPath("/api/v1/targets", { area: code || null }));
+  const body = await request(apiPath(api.targets, { area: code || null }));
   const note = h("p", { class: "msg", role: "status", "aria-live": "polite" });
   mount(
     el,
@@ -28,9 +29,7 @@ export async function renderTargets(el, app, code) {
         body.rows.map((row) => targetRow(app, row, row.code !== body.area.code, note)),
       ),
     ),
-    csvImport("targets-import", t("targets.import"), t("targets.importHelp"), "/api/v1/targets/import", () =>
-      app.rerender(),
-    ),
+    csvImport("targets-import", t("targets.import"), t("targets.importHelp"), api.targetsImport, () => app.rerender()),
   );
 }
 
@@ -55,7 +54,7 @@ function targetRow(app, row, child, note) {
   save.addEventListener("click", async () => {
     const [population, households, pct] = fields.map((f) => f.value);
     try {
-      await request(`/api/v1/targets/${row.code}`, {
+      await request(api.target(row.code), {
         method: "PUT",
         body: { population: Number(population), households: Number(households), target_pct: Number(pct) },
       });

@@ -7,6 +7,7 @@ import { dateTime, num, t, when } from "../../i18n.js";
 import { field, h, mount, setMessage } from "../dom.js";
 import { csvImport } from "./csv-import.js";
 import { apiPath } from "./data.js";
+import { api } from "../../endpoints.js";
 
 /** The roles this user may give (from the server's permission table, via /auth/me). */
 function rolesFor(app) {
@@ -66,7 +67,7 @@ export async function renderUsers(el, app) {
   let cursor = null;
   async function load() {
     more.disabled = true;
-    const page = await request(apiPath("/api/v1/users", { ...filters, cursor, limit: 50 }));
+    const page = await request(apiPath(api.users, { ...filters, cursor, limit: 50 }));
     total.textContent = t("users.total", { n: num(page.total) });
     list.append(...page.items.map(userItem));
     cursor = page.next;
@@ -83,7 +84,7 @@ export async function renderUsers(el, app) {
     total,
     list,
     h("p", { class: "actions" }, more),
-    csvImport("users-import", t("users.import"), t("users.importHelp"), "/api/v1/users/import", () => app.rerender()),
+    csvImport("users-import", t("users.import"), t("users.importHelp"), api.usersImport, () => app.rerender()),
   );
 }
 
@@ -118,7 +119,7 @@ export function renderNewUser(el, app) {
           password: password.value || null,
         };
         try {
-          const user = await request("/api/v1/users", { method: "POST", body });
+          const user = await request(api.users, { method: "POST", body });
           app.toast(t("user.created", { name: user.display_name }));
           app.navigate(`#/users/${user.id}`);
         } catch (error) {
@@ -139,7 +140,7 @@ export function renderNewUser(el, app) {
 
 /** Render one account: details, sign-in code, password, phones. */
 export async function renderUser(el, app, id) {
-  const user = await request(`/api/v1/users/${id}`);
+  const user = await request(api.user(id));
   const note = h("p", { class: "msg", role: "status", "aria-live": "polite" });
   const act = async (path, body, done) => {
     try {
@@ -171,7 +172,7 @@ export async function renderUser(el, app, id) {
         {
           type: "button",
           class: user.active ? "danger" : "secondary",
-          onclick: () => act(`/api/v1/users/${user.id}`, { method: "PATCH", data: { active: !user.active } }),
+          onclick: () => act(api.user(user.id), { method: "PATCH", data: { active: !user.active } }),
         },
         t(user.active ? "user.disable" : "user.enable"),
       ),
@@ -196,7 +197,7 @@ function editCard(app, user, note) {
           areas: areas.value.split(/[\s,;]+/).filter(Boolean),
         };
         try {
-          await request(`/api/v1/users/${user.id}`, { method: "PATCH", body: data });
+          await request(api.user(user.id), { method: "PATCH", body: data });
           app.toast(t("user.saved"));
           app.rerender();
         } catch (error) {
@@ -216,7 +217,7 @@ function codeCard(user, act) {
   const box = h("div", { "data-testid": "sign-in-code" });
   const button = h("button", { type: "button", disabled: !user.active }, t("user.code"));
   button.addEventListener("click", () =>
-    act(`/api/v1/users/${user.id}/sign-in-codes`, undefined, (code) =>
+    act(api.userAction(user.id, "sign-in-codes"), undefined, (code) =>
       mount(
         box,
         h("img", {
@@ -241,7 +242,7 @@ function passwordForm(user, act) {
     {
       onsubmit: (event) => {
         event.preventDefault();
-        act(`/api/v1/users/${user.id}/password`, { data: { password: input.value } }, () => {
+        act(api.userAction(user.id, "password"), { data: { password: input.value } }, () => {
           input.value = "";
           input.form.querySelector(".msg").textContent = t("user.passwordReset");
         });
@@ -286,7 +287,7 @@ function devicesCard(user, act) {
                     ),
                     h(
                       "button",
-                      { type: "button", class: "secondary", onclick: () => act(`/api/v1/devices/${d.id}/restore`) },
+                      { type: "button", class: "secondary", onclick: () => act(api.device(d.id, "restore")) },
                       t("device.restore"),
                     ),
                   ]
@@ -295,7 +296,7 @@ function devicesCard(user, act) {
                     {
                       type: "button",
                       class: "danger",
-                      onclick: () => confirm(t("device.revokeConfirm")) && act(`/api/v1/devices/${d.id}/revoke`),
+                      onclick: () => confirm(t("device.revokeConfirm")) && act(api.device(d.id, "revoke")),
                     },
                     t("device.revoke"),
                   ),

@@ -1,0 +1,34 @@
+/**
+ * Every server address the app calls, written once: screens name what they want, not how its URL is spelled.
+ */
+const V1 = "/api/v1";
+
+export const api = {
+  login: `${V1}/auth/login`,
+  codeLogin: `${V1}/auth/code`,
+  logout: `${V1}/auth/logout`,
+  me: `${V1}/auth/me`,
+  devices: `${V1}/devices`,
+  /** @param {"revoke"|"restore"} action */
+  device: (id, action) => `${V1}/devices/${id}/${action}`,
+  push: `${V1}/sync/push`,
+  pull: `${V1}/sync/pull`,
+  tallies: `${V1}/tallies`,
+  reviewList: `${V1}/review/assists`,
+  bulkApprove: `${V1}/review/assists/bulk-approve`,
+  assist: (id) => `${V1}/review/assists/${id}`,
+  /** @param {"decision"|"void"} action */
+  assistAction: (id, action) => `${V1}/review/assists/${id}/${action}`,
+  duplicates: `${V1}/review/duplicates`,
+  users: `${V1}/users`,
+  usersImport: `${V1}/users/import`,
+  user: (id) => `${V1}/users/${id}`,
+  /** @param {"sign-in-codes"|"password"} action */
+  userAction: (id, action) => `${V1}/users/${id}/${action}`,
+  audit: `${V1}/audit-events`,
+  exportJobs: `${V1}/exports/jobs`,
+  exportJob: (id) => `${V1}/exports/jobs/${id}`,
+  targets: `${V1}/targets`,
+  targetsImport: `${V1}/targets/import`,
+  target: (code) => `${V1}/targets/${code}`,
+};
