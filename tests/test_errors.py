@@ -21,14 +21,17 @@ def assert_problem(resp, status, problem):
     return body
 
 
+@pytest.mark.one_backend
 def test_unknown_api_path(client):
     assert_problem(client.get("/api/v1/nope"), 404, "request.not_found")
 
 
+@pytest.mark.one_backend
 def test_wrong_method(client):
     assert_problem(client.delete("/api/v1/auth/me"), 405, "request.method_not_allowed")
 
 
+@pytest.mark.one_backend
 def test_malformed_json(petugas):
     resp = petugas.post("/api/v1/sync/push", data="{not json", content_type="application/json")
     assert_problem(resp, 400, "request.malformed")
@@ -44,11 +47,13 @@ def test_malformed_json(petugas):
         {"device_id": "8a0e3f6e-1111-4b8e-9a1a-1a2b3c4d5e6f", "mutations": [], "extra": 1},
     ],
 )
+@pytest.mark.one_backend
 def test_bad_envelopes(petugas, body):
     body = assert_problem(petugas.post("/api/v1/sync/push", json=body), 422, "request.invalid")
     assert body["errors"]
 
 
+@pytest.mark.one_backend
 def test_language_follows_accept_language(client):
     english = client.get("/api/v1/auth/me", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_json()
     indonesian = client.get("/api/v1/auth/me", headers={"Accept-Language": "id"}).get_json()
@@ -57,11 +62,13 @@ def test_language_follows_accept_language(client):
     assert indonesian["detail"] == default["detail"] == "Silakan masuk terlebih dahulu."
 
 
+@pytest.mark.one_backend
 def test_field_errors_translated(client):
     resp = client.post("/api/v1/auth/login", json={"username": "a"}, headers={"Accept-Language": "id"})
     assert assert_problem(resp, 422, "request.invalid")["errors"] == {"password": ["Wajib diisi."]}
 
 
+@pytest.mark.one_backend
 def test_unexpected_error_is_a_problem_without_details(app, client):
     app.add_url_rule("/api/v1/boom", "boom", lambda: 1 / 0)
     body = assert_problem(client.get("/api/v1/boom"), 500, "server.error")
@@ -154,6 +161,7 @@ def test_gzip_upload_and_compressed_answer(petugas):
         (__import__("gzip").compress(b"{" + b" " * (2 * 1024 * 1024) + b"}"), 413, "request.too_large"),
     ],
 )
+@pytest.mark.one_backend
 def test_bad_gzip_uploads(petugas, body, status, problem):
     headers = {"X-Requested-With": "t", "Content-Type": "application/json", "Content-Encoding": "gzip"}
     assert_problem(petugas.post("/api/v1/sync/push", data=body, headers=headers), status, problem)

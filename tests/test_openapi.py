@@ -1,6 +1,9 @@
 """The published OpenAPI document is a valid OpenAPI 3 document, and says what every error looks like."""
 
+import pytest
 from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.one_backend  # HTTP, schemas and static files: the same on every engine
 
 
 def test_the_document_is_valid_openapi(client):

@@ -1,6 +1,9 @@
 """The app starts on both databases and answers with the house error body."""
 
+import pytest
 
+
+@pytest.mark.one_backend
 def test_openapi_document(client):
     resp = client.get("/api/v1/openapi.json")
     assert resp.status_code == 200

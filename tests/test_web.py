@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import IN_CI
 from tests.live import ROOT
 
+pytestmark = pytest.mark.one_backend  # HTTP, schemas and static files: the same on every engine
+
 DIST = ROOT / "pwa" / "dist"
 
 
