@@ -1,7 +1,7 @@
 """The administrative tree (provinsi › kabupaten/kota › kecamatan › desa) and targets per area."""
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, SmallInteger, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
@@ -20,6 +20,9 @@ class Area(db.Model):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     bps_code: Mapped[str | None] = mapped_column(String(13), index=True)
 
+    # Its census target, when the query loaded it (queries/areas.py); touching it unloaded raises.
+    target: Mapped["Target | None"] = relationship(lazy="raise_on_sql", viewonly=True)
+
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
 
 
@@ -34,6 +37,11 @@ class Target(db.Model):
     target_pct: Mapped[float] = mapped_column(Numeric(5, 2))
     is_demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def target_persons(self):
+        """Return how many people the target % of the population is."""
+        return round(self.population * float(self.target_pct) / 100)
 
     __table_args__ = (
         CheckConstraint("population >= 0 AND households >= 0", name="nonnegative"),

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
@@ -32,6 +32,13 @@ class User(UserMixin, db.Model):
     areas: Mapped[list["UserArea"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserArea.area_code"
     )
+    devices: Mapped[list["Device"]] = relationship(
+        lazy="raise_on_sql", order_by="Device.created_at.desc()", viewonly=True
+    )
+    # A summary of the account's phones that are not revoked, when the query asked for it (queries/users.py).
+    device_count: Mapped[int | None] = query_expression()
+    last_sync_at: Mapped[object | None] = query_expression()
+    pending_count: Mapped[int | None] = query_expression()
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
@@ -57,6 +64,9 @@ class UserArea(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True, index=True)
+
+    # Loaded with the row: an account is never shown without the names of its areas.
+    area: Mapped["Area"] = relationship(lazy="joined", viewonly=True)  # noqa: F821
 
 
 class Device(db.Model):

@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from server.i18n import current_language
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS, REVIEW_STATES
 
 LABELS = {
@@ -56,6 +57,11 @@ ROLE_LABELS = {
     "supervisor": ("Supervisor Kabupaten", "District supervisor"),
     "admin": ("Admin", "Admin"),
 }
+
+
+def role_label(role):
+    """Return a role's name in the request's language."""
+    return ROLE_LABELS[role][0 if current_language() == "id" else 1]
 
 
 def reference_lists():

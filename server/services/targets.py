@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from server import unit_of_work
 from server.extensions import db
-from server.models import Area, Target
+from server.models import Target
 from server.models.types import utcnow
+from server.queries import areas
 from server.services import csv_import, policy, scope
 from server.services.audit import record_event
 from server.services.policy import resolve_area
@@ -18,12 +19,7 @@ COLUMNS = ("area_code", "population", "households", "target_pct")
 def list_targets(actor, code):
     """Return an area and its children, each with its target (or none yet)."""
     area = resolve_area(actor, code, "targets.manage")
-    children = list(db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)))
-    areas = [area, *children]
-    targets = {
-        t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_([a.code for a in areas])))
-    }
-    return {"area": area, "rows": [_row(a, targets.get(a.code)) for a in areas]}
+    return {"area": area, "rows": areas.with_targets(area.code)}
 
 
 def set_target(actor, code, values):
@@ -34,7 +30,8 @@ def set_target(actor, code, values):
     before = _figures(target)
     target = _apply(target, area.code, values)
     record_event("target.updated", actor, "area", area.code, before=before, after=_figures(target))
-    return _row(area, target)
+    db.session.flush()
+    return areas.with_targets(area.code, children=False)[0]
 
 
 def import_targets(actor, text, dry_run):
@@ -42,13 +39,13 @@ def import_targets(actor, text, dry_run):
     unit_of_work.writes()
     policy.require(actor, "targets.manage")
     rows = csv_import.read_rows(text, COLUMNS, COLUMNS)
-    areas = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
+    known = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
     seen = {}
 
     def check(line, row):
         errors, values = {}, {}
         code = row.get("area_code", "")
-        if code not in areas:
+        if code not in known:
             errors["area_code"] = ["Area not found."]
         elif not scope.area_in_scope(actor, code):
             errors["area_code"] = ["Outside what your role may assign."]
@@ -65,7 +62,7 @@ def import_targets(actor, text, dry_run):
         return (code, values), errors
 
     checked = csv_import.check_rows(rows, check)
-    existing = {t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_(list(areas))))}
+    existing = {t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_(list(known))))}
     report = {"dry_run": dry_run, "rows": len(checked), "created": 0, "updated": 0}
     for code, _ in checked:
         report["updated" if code in existing else "created"] += 1
@@ -93,19 +90,6 @@ def _figures(target):
     if target is None:
         return None
     return {"population": target.population, "households": target.households, "target_pct": float(target.target_pct)}
-
-
-def _row(area, target):
-    figures = _figures(target) or {"population": None, "households": None, "target_pct": None}
-    persons = None if target is None else round(target.population * float(target.target_pct) / 100)
-    return {
-        "code": area.code,
-        "name": area.name,
-        "level": area.level,
-        **figures,
-        "target_persons": persons,
-        "updated_at": target.updated_at if target else None,
-    }
 
 
 def _whole(text):

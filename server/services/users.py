@@ -7,15 +7,14 @@ from sqlalchemy import exists, func, or_, select
 from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
-from server.i18n import current_language
-from server.models import Device, User, UserArea
+from server.models import User, UserArea
 from server.models.user import ROLES, SCOPE_LEVEL
 from server.queries import paging
+from server.queries import users as user_queries
 from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
-from server.services.policy import SUPERVISED, assignable_roles, capabilities, may_assign, may_manage, require
-from server.services.reference import ROLE_LABELS
+from server.services.policy import SUPERVISED, may_assign, may_manage, require
 from server.services.scope import areas_by_code, under_scope
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -90,18 +89,15 @@ def list_users(actor, args):
     if args.get("active") is not None:
         query = query.where(User.active == args["active"])
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    users, following = paging.offset(query.order_by(User.username, User.id), args.get("cursor"), args["limit"], "u")
-    summaries = _device_summaries([u.id for u in users])
-    areas = areas_by_code({c for u in users for c in u.area_codes})  # one query for the page, not one per user
-    items = [describe(u, summaries.get(u.id), areas) for u in users]
+    ordered = user_queries.with_phones(query.order_by(User.username, User.id))
+    items, following = paging.offset(ordered, args.get("cursor"), args["limit"], "u")
     return {"items": items, "total": total, "next": following}
 
 
 def get_user(actor, user_id):
     """Return one managed account with its phones."""
-    user = managed_user(actor, user_id)
-    devices = db.session.scalars(select(Device).where(Device.user_id == user.id).order_by(Device.created_at.desc()))
-    return {**describe(user, _device_summaries([user.id]).get(user.id)), "devices": list(devices)}
+    managed_user(actor, user_id)
+    return user_queries.with_devices(user_id)
 
 
 def update_user(actor, user_id, changes):
@@ -144,43 +140,3 @@ def managed_user(actor, user_id):
     if user is None or not may_manage(actor, user):
         raise Problem("user.not_found")
     return user
-
-
-def describe(user, devices=None, areas=None):
-    """Return what the administration screens show about an account."""
-    return {
-        **profile(user, areas),
-        "active": user.active,
-        "has_password": user.password_hash != NO_PASSWORD,
-        "created_at": user.created_at,
-        "device_count": (devices or {}).get("count", 0),
-        "last_sync_at": (devices or {}).get("last_sync_at"),
-        "pending_count": (devices or {}).get("pending", 0),
-    }
-
-
-def _device_summaries(user_ids):
-    if not user_ids:
-        return {}
-    rows = db.session.execute(
-        select(Device.user_id, func.count(), func.max(Device.last_sync_at), func.sum(Device.pending_count))
-        .where(Device.user_id.in_(user_ids), Device.revoked_at.is_(None))
-        .group_by(Device.user_id)
-    )
-    return {uid: {"count": n, "last_sync_at": last, "pending": pending or 0} for uid, n, last, pending in rows}
-
-
-def profile(user, areas=None):
-    """Return what the app shows about the signed-in user: role, scope and display name."""
-    lang = 0 if current_language() == "id" else 1
-    areas = areas if areas is not None else areas_by_code(user.area_codes)
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "role_label": ROLE_LABELS[user.role][lang],
-        "areas": [areas[c] for c in user.area_codes if c in areas],
-        "capabilities": capabilities(user),
-        "assignable_roles": assignable_roles(user),
-    }

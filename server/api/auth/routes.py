@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from server.api.auth.schemas import CodeLoginSchema, LoginSchema, MeSchema
 from server.api.blueprint import Blueprint
-from server.services import auth, sign_in_codes, users
+from server.services import auth, sign_in_codes
 
 bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")
 
@@ -16,7 +16,7 @@ bp = Blueprint("auth", __name__, description="Sign-in with a cookie session")
 def login(creds):
     """Sign in with username and password; sets the session cookie."""
     user = auth.sign_in(creds["username"], creds["password"])
-    return users.profile(user)
+    return user
 
 
 @bp.post("/code")
@@ -25,7 +25,7 @@ def login(creds):
 @bp.response(200, MeSchema)
 def code_login(body):
     """Sign this phone in with a one-time code from the supervisor (QR or typed); the code then expires."""
-    return users.profile(sign_in_codes.redeem(body["code"]))
+    return sign_in_codes.redeem(body["code"])
 
 
 @bp.post("/logout")
@@ -41,4 +41,4 @@ def logout():
 @bp.response(200, MeSchema)
 def me():
     """Return the signed-in user with role and area scope."""
-    return users.profile(current_user)
+    return current_user

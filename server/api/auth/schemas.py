@@ -2,8 +2,9 @@
 
 from marshmallow import fields, validate
 
-from server.api.areas.schemas import AreaSchema
 from server.api.schemas_base import StrictSchema, Text
+from server.api.users.schemas import AccountSchema
+from server.services import policy
 
 
 class LoginSchema(StrictSchema):
@@ -19,17 +20,13 @@ class CodeLoginSchema(StrictSchema):
     code = Text(required=True, validate=validate.Length(4, 32))
 
 
-class MeSchema(StrictSchema):
+class MeSchema(AccountSchema):
     """The signed-in user."""
 
-    id = fields.Integer()
-    username = fields.String()
-    display_name = fields.String()
-    role = fields.String()
-    role_label = fields.String()
-    areas = fields.List(fields.Nested(AreaSchema))
-    capabilities = fields.List(
-        fields.String(),
+    capabilities = fields.Function(
+        policy.capabilities,
         metadata={"description": "What this user may do (the permission table's actions); the app shows only these."},
     )
-    assignable_roles = fields.List(fields.String(), metadata={"description": "Roles this user may give an account."})
+    assignable_roles = fields.Function(
+        policy.assignable_roles, metadata={"description": "Roles this user may give an account."}
+    )

@@ -36,11 +36,12 @@ class TargetRowSchema(StrictSchema):
     code = fields.String()
     name = fields.String()
     level = fields.Integer()
-    population = fields.Integer(allow_none=True)
-    households = fields.Integer(allow_none=True)
-    target_pct = fields.Float(allow_none=True)
-    target_persons = fields.Integer(allow_none=True)
-    updated_at = fields.DateTime(allow_none=True)
+    population = fields.Function(lambda a: a.target and a.target.population, allow_none=True)
+    households = fields.Function(lambda a: a.target and a.target.households, allow_none=True)
+    target_pct = fields.Function(lambda a: a.target and float(a.target.target_pct), allow_none=True)
+    target_persons = fields.Function(lambda a: a.target and a.target.target_persons, allow_none=True)
+    # ISO 8601, as fields.DateTime writes it.
+    updated_at = fields.Function(lambda a: a.target and a.target.updated_at.isoformat(), allow_none=True)
 
 
 class TargetListSchema(StrictSchema):

@@ -6,6 +6,8 @@ from server.api.areas.schemas import AREA_CODE, AreaSchema
 from server.api.devices.schemas import DeviceInfoSchema
 from server.api.schemas_base import StrictSchema, Text
 from server.models.user import ROLES
+from server.services.passwords import NO_PASSWORD
+from server.services.reference import role_label
 from server.services.users import USERNAME, USERNAME_RULE
 
 AREAS = fields.List(fields.String(validate=AREA_CODE), validate=validate.Length(max=50))
@@ -73,18 +75,23 @@ class ImportReportSchema(StrictSchema):
     without_password = fields.Integer()
 
 
-class UserSchema(StrictSchema):
-    """An account as the administration screens show it."""
+class AccountSchema(StrictSchema):
+    """Who an account is: name, role (with its label in the request's language) and areas."""
 
     id = fields.Integer()
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    role_label = fields.String()
+    role_label = fields.Function(lambda user: role_label(user.role))
+    areas = fields.Function(lambda user: AreaSchema(many=True).dump([a.area for a in user.areas]))
+
+
+class UserSchema(AccountSchema):
+    """An account as the administration screens show it."""
+
     active = fields.Boolean()
-    has_password = fields.Boolean()
+    has_password = fields.Function(lambda user: user.password_hash != NO_PASSWORD)
     created_at = fields.DateTime()
-    areas = fields.List(fields.Nested(AreaSchema))
     device_count = fields.Integer()
     last_sync_at = fields.DateTime(allow_none=True)
     pending_count = fields.Integer()

@@ -1,0 +1,15 @@
+"""Areas with their census targets, as the targets screen reads them."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from server.extensions import db
+from server.models import Area
+
+
+def with_targets(code, children=True):
+    """Return the area (first) and, unless children is False, its children, each with its target loaded."""
+    where = or_(Area.code == code, Area.parent_code == code) if children else Area.code == code
+    # The area's code sorts before its children's (35.09 < 35.09.01); populate_existing reads a target just set.
+    query = select(Area).where(where).options(selectinload(Area.target)).order_by(Area.code)
+    return list(db.session.scalars(query.execution_options(populate_existing=True)))
