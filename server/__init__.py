@@ -44,9 +44,11 @@ def create_app(config=None):
 
     from server import api as api_pkg
     from server import cli, compression, errors, security, web
-    from server.database import configure_engine
+    from server.database import configure_engine, database_url, engine_options
     from server.extensions import api, db, login_manager, migrate
 
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -36,9 +36,18 @@ class Config:
     # Where people reach the app (e.g. https://sensus.example.go.id): sign-in links and QR codes are built from
     # it, never from the request's Host header. Required outside development.
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Any postgres:// or postgresql:// URL (what Heroku/Dokku-style platforms give) works: database.py picks psycopg.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
     # hide_parameters: database errors must never carry KK numbers or names into logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Connections each app process keeps (and may add under load), and how long a request waits for one before
+    # it answers 503 with Retry-After: size them with docs/deploy.md so processes × pool fits the database.
+    DB_POOL_SIZE = _int("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = _int("DB_MAX_OVERFLOW", 5)
+    DB_POOL_TIMEOUT_S = _int("DB_POOL_TIMEOUT_S", 10)
+    # psycopg prepares a statement run this many times on a connection; off by default, because PgBouncer in
+    # transaction mode (before 1.21) hands the next transaction another server connection without it.
+    DB_PREPARE_THRESHOLD = _int("DB_PREPARE_THRESHOLD", 0)
     # How long a request waits for a database lock before answering 503 "busy, retry" (SQLite busy timeout,
     # PostgreSQL lock_timeout): bounded waits keep workers free during an end-of-day burst.
     DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 15000)

@@ -9,6 +9,7 @@ import random
 
 from flask import current_app, make_response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -315,6 +316,12 @@ def _handle_operational(exc):
     return problem_response("service.busy", headers={"Retry-After": retry_after()})
 
 
+def _handle_pool_timeout(_exc):
+    # Every connection of this process is busy (an end-of-day burst): the phone keeps its data and retries.
+    log.warning("database connection pool exhausted")
+    return problem_response("service.busy", headers={"Retry-After": retry_after()})
+
+
 def _handle_data_error(exc):
     # A value the database cannot hold (out of range, wrong type) that slipped past the wire bounds: the
     # request is at fault, not the server.
@@ -337,6 +344,7 @@ def register_error_handlers(app):
     app.register_error_handler(Problem, _handle_problem)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(OperationalError, _handle_operational)
+    app.register_error_handler(PoolTimeout, _handle_pool_timeout)
     app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -54,7 +54,7 @@ def start(user, kind, fmt, args):
     # The thread starts once the request's unit has committed: it reads the job's row.
     thread = threading.Thread(target=_run, args=(app, job_id), name=f"export-{job_id}", daemon=True)
     unit_of_work.after_commit(thread.start)
-    return describe(job)
+    return job
 
 
 def list_jobs(user):
@@ -62,7 +62,7 @@ def list_jobs(user):
     jobs = db.session.scalars(
         select(ExportJob).where(ExportJob.user_id == user.id).order_by(ExportJob.created_at.desc()).limit(20)
     )
-    return [describe(job) for job in jobs]
+    return list(jobs)
 
 
 def get_job(user, job_id):
@@ -70,7 +70,7 @@ def get_job(user, job_id):
     job = db.session.get(ExportJob, job_id)
     if job is None or job.user_id != user.id:
         raise Problem("export.not_found")
-    return describe(job)
+    return job
 
 
 def _stale(job):
@@ -86,26 +86,18 @@ def _mark_interrupted(user):
             job.status, job.error, job.finished_at = "failed", "interrupted", utcnow()
 
 
-def describe(job):
-    """Return a job as the API shows it (a job whose thread went silent shows as interrupted; reads write nothing)."""
-    status, error = ("failed", "interrupted") if _stale(job) else (job.status, job.error)
-    done = status == "done"
+def shown_status(job):
+    """Return (status, error) as the API shows them: a job whose thread went silent is failed, interrupted."""
+    return ("failed", "interrupted") if _stale(job) else (job.status, job.error)
+
+
+def download_link(job):
+    """Return a fresh signed download link and when it expires, or (None, None) unless the job is done."""
+    if shown_status(job)[0] != "done":
+        return None, None
     minutes = current_app.config["EXPORT_LINK_MINUTES"]
-    return {
-        "id": job.id,
-        "kind": job.kind.replace("_", "-"),
-        "format": job.fmt,
-        "status": status,
-        "rows_total": job.rows_total,
-        "rows_done": job.rows_done,
-        "filename": job.filename,
-        "size_bytes": job.size_bytes,
-        "error": error,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-        "download_url": f"/api/v1/exports/files/{_signer().dumps([str(job.id), job.user_id])}" if done else None,
-        "link_expires_at": utcnow() + timedelta(minutes=minutes) if done else None,
-    }
+    url = f"/api/v1/exports/files/{_signer().dumps([str(job.id), job.user_id])}"
+    return url, utcnow() + timedelta(minutes=minutes)
 
 
 def download(user, token):

@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from server.api.review.schemas import ReviewFilterSchema
 from server.api.schemas_base import StrictSchema
+from server.services import export_jobs
 
 
 class ExportArgsSchema(ReviewFilterSchema):
@@ -25,19 +26,25 @@ class ExportJobCreateSchema(ExportArgsSchema):
     format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx")))
 
 
+def _iso(at):
+    return at.isoformat() if at else None  # as fields.DateTime writes it
+
+
 class ExportJobSchema(StrictSchema):
     """A background export: progress, and when done a signed download link that expires."""
 
     id = fields.UUID()
-    kind = fields.String()
-    format = fields.String()
-    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    kind = fields.Function(lambda job: job.kind.replace("_", "-"))
+    format = fields.String(attribute="fmt")
+    status = fields.Function(
+        lambda job: export_jobs.shown_status(job)[0], metadata={"description": "queued, running, done or failed"}
+    )
     rows_total = fields.Integer(allow_none=True)
     rows_done = fields.Integer()
     filename = fields.String(allow_none=True)
     size_bytes = fields.Integer(allow_none=True)
-    error = fields.String(allow_none=True)
+    error = fields.Function(lambda job: export_jobs.shown_status(job)[1], allow_none=True)
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
-    download_url = fields.String(allow_none=True)
-    link_expires_at = fields.DateTime(allow_none=True)
+    download_url = fields.Function(lambda job: export_jobs.download_link(job)[0], allow_none=True)
+    link_expires_at = fields.Function(lambda job: _iso(export_jobs.download_link(job)[1]), allow_none=True)
