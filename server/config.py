@@ -74,6 +74,8 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_BODY_BYTES", 1024 * 1024)
     SYNC_MAX_MUTATIONS = _int("SYNC_MAX_MUTATIONS", 500)
     SYNC_PULL_PAGE = _int("SYNC_PULL_PAGE", 500)
+    # How often an open app syncs (sent on every pull): raise it to slow the whole fleet during a peak.
+    SYNC_INTERVAL_SECONDS = _int("SYNC_INTERVAL_SECONDS", 60)
     MAX_CLOCK_SKEW_SECONDS = _int("MAX_CLOCK_SKEW_SECONDS", 1800)
     # The census window: record dates outside it (or more than a day ahead of the server) are refused, and
     # day-by-day tallies never span more than it.

@@ -31,6 +31,7 @@ def test_first_page_has_reference_and_areas(petugas):
     assert kinds[0] == "kantor_desa" and len(kinds) == 10
     assert body["reference"]["outcome"][0] == {"code": "berhasil", "id": "Berhasil", "en": "Submitted"}
     assert body["has_more"] is False and body["outreaches"] == [] and body["cursor"]
+    assert body["sync_interval_s"] == 60  # SYNC_INTERVAL_SECONDS: how often an open app syncs
     later = petugas.get("/api/v1/sync/pull", query_string={"cursor": body["cursor"]}).get_json()
     assert "reference" not in later
 

@@ -103,7 +103,12 @@ async function startSession(session) {
   app.sync.addEventListener("pulled", loadReference);
   window.addEventListener("online", () => app.sync.syncNow());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && app.sync.syncNow());
-  setInterval(() => document.visibilityState === "visible" && app.sync.syncNow(), 60_000);
+  // The interval is the server's (sync_interval_s on every pull), read again before each wait.
+  const tick = () => {
+    if (document.visibilityState === "visible") app.sync.syncNow();
+    setTimeout(tick, app.sync.intervalMs);
+  };
+  setTimeout(tick, app.sync.intervalMs);
   if (!session.capabilities) await signIn.refreshCapabilities(session);
   if (isStaff(session)) {
     // Coordinators and supervisors get their screens; petugas never download them.

@@ -41,8 +41,15 @@ export function classifyPush(error, data) {
 export function backoffDelay(failures, retryAfter, random = Math.random) {
   const exp = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
   const jittered = exp / 2 + (exp / 2) * random();
-  return Math.max(jittered, (retryAfter || 0) * 1000);
+  if (!retryAfter) return jittered;
+  // The server's wait plus up to half of it again (at least a second): phones told the same Retry-After by a
+  // busy server spread out instead of returning in the same second.
+  const told = retryAfter * 1000;
+  return Math.max(jittered, told + Math.max(1000, told / 2) * random());
 }
+
+/** How often to sync while the app is open, unless the server says otherwise (`sync_interval_s`). */
+export const DEFAULT_INTERVAL_MS = 60_000;
 
 /**
  * Uploads the outbox and pulls changes; emits "status", "auth-required", "blocked", "synced" (each batch),
@@ -73,6 +80,8 @@ export class SyncEngine extends EventTarget {
     this.blocked = null;
     this.batchSize = BATCH_SIZE;
     this.inFlight = new Set();
+    // Set by the server on every pull, so an operator can slow a whole fleet during a peak.
+    this.intervalMs = DEFAULT_INTERVAL_MS;
   }
 
   /**
@@ -214,6 +223,7 @@ export class SyncEngine extends EventTarget {
       if (page.areas) await setMeta(this.db, "areas", page.areas);
       if (page.rules) await setMeta(this.db, "rules", page.rules);
       await mergePulled(this.db, page, this.now());
+      if (page.sync_interval_s > 0) this.intervalMs = page.sync_interval_s * 1000;
       cursor = page.next;
       await setMeta(this.db, "cursor", cursor);
       if (!page.has_more) break;

@@ -18,7 +18,9 @@ function fakeApi(respond) {
   const calls = [];
   const api = vi.fn(async (path, options = {}) => {
     calls.push({ path, body: options.body });
-    if (path.startsWith("/api/v1/sync/pull")) return { next: "c1", has_more: false, outreaches: [], assists: [] };
+    if (path.startsWith("/api/v1/sync/pull")) {
+      return { next: "c1", has_more: false, sync_interval_s: 300, outreaches: [], assists: [] };
+    }
     return respond(options.body, calls.length);
   });
   return { api, calls };
@@ -75,6 +77,9 @@ describe("backoffDelay", () => {
     expect(backoffDelay(3, null, () => 1)).toBe(8000);
     expect(backoffDelay(50, null, () => 1)).toBe(BACKOFF_CAP_MS);
     expect(backoffDelay(1, 30, () => 0)).toBe(30_000);
+    // On top of Retry-After, the phone's own jitter: up to half of it again.
+    expect(backoffDelay(1, 30, () => 1)).toBe(45_000);
+    expect(backoffDelay(1, 1, () => 1)).toBe(2_000);
   });
 });
 
@@ -106,6 +111,14 @@ describe("SyncEngine", () => {
     expect(await outboxEntries(db)).toHaveLength(0);
   });
 
+  it("takes its sync interval from the server", async () => {
+    const { api } = fakeApi(ok);
+    const sync = engine(api);
+    expect(sync.intervalMs).toBe(60_000);
+    await sync.syncNow();
+    expect(sync.intervalMs).toBe(300_000);
+  });
+
   it("honours Retry-After of a 503", async () => {
     await queue(1);
     let attempts = 0;
@@ -119,7 +132,8 @@ describe("SyncEngine", () => {
     await vi.advanceTimersByTimeAsync(59_000);
     await settle(sync);
     expect(attempts).toBe(1);
-    await vi.advanceTimersByTimeAsync(2_000);
+    // 60 s and the phone's own jitter on top (at most 30 s more).
+    await vi.advanceTimersByTimeAsync(31_500);
     await settle(sync);
     expect(attempts).toBe(2);
     expect(await outboxEntries(db)).toHaveLength(0);

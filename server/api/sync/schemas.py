@@ -186,6 +186,9 @@ class PullSchema(ma.Schema):
     next = fields.String(metadata={"description": "Where the next pull continues; always set (a change feed)."})
     cursor = fields.String(metadata={"description": "The same as `next`, kept for phones installed before it."})
     has_more = fields.Boolean(metadata={"description": "Pull again at once with `next`: more changes wait."})
+    sync_interval_s = fields.Integer(
+        metadata={"description": "How often an open app syncs, in seconds (an operator slows a fleet with it)."}
+    )
     outreaches = fields.List(fields.Nested(OutreachOutSchema))
     assists = fields.List(fields.Nested(AssistOutSchema))
     reference = fields.Dict()
