@@ -43,12 +43,13 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     from server import api as api_pkg
-    from server import cli, compression, errors, security, web
+    from server import cli, compression, errors, health, logs, metrics, security, web
     from server.database import configure_engine, database_url, engine_options
     from server.extensions import api, db, login_manager, migrate
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    logs.init_app(app)  # first: every answer, a refused one too, carries its request id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -62,6 +63,8 @@ def create_app(config=None):
     errors.register_error_handlers(app)
     security.init_app(app)
     compression.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     configure_engine(app)

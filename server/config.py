@@ -128,6 +128,12 @@ class Config:
     # Where the built PWA is served from (default pwa/dist).
     PWA_DIR = os.environ.get("PWA_DIR")
 
+    # Logs to stderr: "json" (one object per line, with the request id) or "text"; empty leaves logging alone.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if ENV_NAME == "development" else "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # /metrics answers loopback and private addresses; with a token, only `Authorization: Bearer <token>`.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+
     API_TITLE = "Jemput Bola API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -147,3 +153,4 @@ class TestConfig(Config):
     PUBLIC_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     ARGON2_FAST = True
+    LOG_FORMAT = None  # pytest captures the logs

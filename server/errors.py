@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from server import metrics
 from server.i18n import pick, translate_field_errors
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,8 @@ def problem_response(problem, errors=None, headers=None, **params):
     # ensure_ascii: a lone surrogate echoed from bad input must not break encoding of the answer.
     resp = make_response(json.dumps(problem_body(problem, errors, **params)))
     resp.status_code = CATALOGUE[problem][0]
+    if resp.status_code == 503:
+        metrics.count_busy(problem)
     resp.mimetype = PROBLEM_MEDIA_TYPE
     for key, value in (headers or {}).items():
         resp.headers[key] = value

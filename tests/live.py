@@ -26,7 +26,8 @@ def free_port():
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
-    def __init__(self, db_url, workers=2, env=None, timeout=60):
+    def __init__(self, db_url, workers=2, env=None, timeout=60, log=None):
+        """Start the server; with log (a path), its access and error logs are written there."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -39,7 +40,9 @@ class Server:
             **(env or {}),
         }
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
-        self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
+        self.log = out if log else None
+        self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
         self._wait_ready()
 
     def _wait_ready(self):
@@ -70,6 +73,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.log:
+            self.log.close()
 
 
 class Phone:

@@ -4,15 +4,20 @@ The counter row is locked for the rest of the writing transaction, so numbers ar
 and a reader capped at the committed counter value (sync_pull) can never miss a change.
 """
 
+import time
+
 from sqlalchemy import select, update
 
+from server import metrics
 from server.extensions import db
 from server.models import SyncCounter
 
 
 def lock_change_stream():
     """Take the counter lock now (PostgreSQL row lock; SQLite already holds its write lock)."""
+    started = time.perf_counter()
     db.session.execute(select(SyncCounter.id).where(SyncCounter.id == 1).with_for_update())
+    metrics.observe_lock_wait(time.perf_counter() - started)
 
 
 def stamp_changes(records):

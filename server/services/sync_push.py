@@ -9,7 +9,7 @@ the lock; what is inside the lock is a few prefetch queries and bulk writes.
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from server import unit_of_work
+from server import metrics, unit_of_work
 from server.errors import problem_message
 from server.extensions import db
 from server.models import Area, Assist, AuditEvent, Mutation, Outreach, RecordConflict
@@ -38,6 +38,8 @@ def push_mutations(user, envelope, items):
     results = [batch.decide(item) for item in items]
     batch.write()
     touch_device(device, envelope, now, skew)
+    statuses = [r["status"] for r in results]
+    unit_of_work.after_commit(lambda: metrics.count_push_items(statuses))
     return {"server_time": now, "results": results}
 
 
