@@ -1,5 +1,6 @@
 """Real gunicorn servers and HTTP phones for the concurrency and crash tests."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -64,6 +65,15 @@ class Server:
         """SIGKILL every worker (the master starts new ones)."""
         for pid in self.worker_pids():
             os.kill(pid, signal.SIGKILL)
+
+    def kill(self):
+        """SIGKILL the master and then its workers: the server dies mid-request, as in a crash."""
+        workers = self.worker_pids()
+        self.proc.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):  # already gone with its master
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait()
 
     def stop(self):
         """Stop the master and its workers."""

@@ -1,0 +1,84 @@
+"""A real HAProxy (Debian's package) balancing app servers on the loopback interface, with health checks."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+from tests.conftest import IN_CI
+from tests.live import free_port
+
+BINARY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+def available():
+    """Return whether HAProxy is installed; in CI its absence is an error, not a skip."""
+    if os.path.exists(BINARY):
+        return True
+    if IN_CI:
+        raise RuntimeError("haproxy is not installed (.ci/run installs Debian's package)")
+    return False
+
+
+class HAProxy:
+    """Round robin over the given servers' ports, each checked on /readyz twice a second."""
+
+    def __init__(self, ports):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dir = tempfile.mkdtemp(prefix="jb-haproxy-")
+        servers = "".join(
+            f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 2 rise 2\n" for i, p in enumerate(ports)
+        )
+        config = os.path.join(self.dir, "haproxy.cfg")
+        with open(config, "w") as f:
+            f.write(
+                "global\n  maxconn 500\n"
+                "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
+                "  option forwardfor\n"
+                "frontend web\n"
+                f"  bind 127.0.0.1:{self.port}\n  default_backend app\n"
+                # A request id for every request, as a production balancer adds one: the app echoes it.
+                "  http-request set-header X-Request-ID %[uuid] unless { req.hdr(X-Request-ID) -m found }\n"
+                "backend app\n  balance roundrobin\n  option httpchk GET /readyz\n  http-check expect status 200\n"
+                + servers
+            )
+        self.process = subprocess.Popen(
+            [BINARY, "-db", "-f", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self._wait(len(ports))
+
+    def _wait(self, servers):
+        # Up once every server has passed its checks (rise 2 at 500 ms): then answers alternate between them.
+        deadline = time.monotonic() + 20
+        ok = 0
+        while time.monotonic() < deadline and ok < 2 * servers:
+            if self.process.poll() is not None:
+                raise RuntimeError("haproxy exited")
+            try:
+                ok = ok + 1 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200 else 0
+            except requests.RequestException:
+                ok = 0
+            time.sleep(0.3)
+        if ok < 2 * servers:
+            self.stop()
+            raise RuntimeError("haproxy did not start")
+
+    def stop(self):
+        """Stop HAProxy and remove its files."""
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def require():
+    """Skip (outside CI) when HAProxy is missing."""
+    if not available():
+        pytest.skip("haproxy not installed (apt-get install haproxy); required when CI=true")

@@ -1,0 +1,147 @@
+"""Several app servers behind a real load balancer (HAProxy), through a real PgBouncer, on one PostgreSQL.
+
+The layout of a national deployment, small: two gunicorn servers with gthread workers, HAProxy checking
+/readyz, PgBouncer in transaction mode. Bounded: a few thousand records, about a minute.
+"""
+
+import random
+import threading
+import time
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from tests import haproxy
+from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
+from tests.factories import make_user, outreach_with_assists
+from tests.live import Phone, Server
+from tests.pgbouncer import PgBouncer
+from tests.pgbouncer import available as pgbouncer_available
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def fleet():
+    """(load balancer URL, [servers], database URL): two servers behind HAProxy, through PgBouncer."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL not reachable; required when CI=true")
+    haproxy.require()
+    if not pgbouncer_available():
+        pytest.skip("pgbouncer not installed; required when CI=true")
+    url = create_pg_database("jb_fleet")
+    prepare_database(url)
+    bouncer = PgBouncer(pool_size=10)
+    through = bouncer.url(url)
+    servers = [Server(through, workers=2, env={"DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "2"}) for _ in range(2)]
+    balancer = haproxy.HAProxy([s.port for s in servers])
+    try:
+        yield balancer.url, servers, url
+    finally:
+        balancer.stop()
+        for s in servers:
+            s.stop()
+        bouncer.stop()
+        drop_pg_database(url)
+
+
+def _users(url, n):
+    """Create n petugas and a supervisor in the fleet's database; return their credentials."""
+    from server import create_app
+    from server.config import TestConfig
+    from server.extensions import db
+
+    app = create_app(type("Cfg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        people = [make_user(role="enumerator", areas=["35.09.19.1001"]) for _ in range(n)]
+        boss = make_user(role="supervisor", areas=["35.09"])
+        creds = [(u.username, u.password) for u in [*people, boss]]
+        db.session.remove()
+        db.engine.dispose()
+    return creds[:-1], creds[-1]
+
+
+def _count(url, sql):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_the_same_batch_through_the_balancer_twice_at_once_has_one_effect(fleet):
+    lb, _servers, url = fleet
+    (creds,), _ = _users(url, 1)
+    phones = [Phone(lb, *creds), Phone(lb, *creds)]
+    phones[1].device_id = phones[0].device_id  # one phone, its answer lost, resending while the first still runs
+    for _ in range(3):
+        batch = outreach_with_assists(50)
+        barrier = threading.Barrier(2)
+        answers = [None, None]
+
+        def send(i, batch=batch, barrier=barrier, answers=answers):
+            barrier.wait()
+            answers[i] = phones[i].push(batch)
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert all(a.status_code == 200 for a in answers), [a.text[:200] for a in answers]
+        pairs = zip(*(a.json()["results"] for a in answers), strict=True)
+        assert all(sorted((x["status"], y["status"])) == ["applied", "duplicate"] for x, y in pairs)
+    assert _count(url, "SELECT count(*) FROM assists") == 150
+    assert _count(url, "SELECT count(*) FROM mutations") == 153
+    # The balancer's request id (a UUID) is the one the app answers with and logs.
+    assert len(requests.get(f"{lb}/healthz", timeout=5).headers["X-Request-ID"]) == 36
+
+
+def _send_until_accepted(phone, batch, deadline):
+    """Push one batch as the app does: keep it and resend on any failure until a 200 answer."""
+    while time.monotonic() < deadline:
+        try:
+            resp = phone.push(batch, timeout=20)
+            if resp.status_code == 200:
+                return resp
+            assert resp.status_code in (502, 503, 504), resp.text[:300]  # the balancer's, or Retry-After
+        except requests.RequestException:
+            pass
+        time.sleep(0.2 + random.random() * 0.3)
+    raise AssertionError("a batch was never accepted")
+
+
+def test_a_server_killed_mid_burst_loses_nothing(fleet):
+    lb, servers, url = fleet
+    people, boss = _users(url, 8)
+    batches_each, size = 5, 40
+    phones = [Phone(lb, *c) for c in people]
+    deadline = time.monotonic() + 120
+    done = []
+
+    def work(phone):
+        for _ in range(batches_each):
+            _send_until_accepted(phone, outreach_with_assists(size), deadline)
+            done.append(1)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in phones]
+    for t in threads:
+        t.start()
+    while len(done) < 8 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    servers[0].kill()  # mid-burst: requests in flight on it are cut off
+    assert len(done) < 8 * batches_each
+    for t in threads:
+        t.join(150)
+    assert len(done) == 8 * batches_each
+    expected = 8 * batches_each * size
+    assert _count(url, "SELECT count(*) FROM assists") == expected
+    assert _count(url, "SELECT count(*) FROM outreaches") == 8 * batches_each
+    assert _count(url, "SELECT count(*) FROM mutations") == expected + 8 * batches_each
+    # The tallies agree with a direct count, as the supervisor's screen shows them.
+    supervisor = Phone(lb, *boss)
+    total = supervisor.http.get(f"{lb}/api/v1/tallies", params={"area": "35.09", "by": "child"}).json()["total"]
+    assert total["households"] == expected
+    assert total["persons"] == _count(url, "SELECT sum(members) FROM assists")
