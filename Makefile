@@ -11,7 +11,7 @@ export FLASK_APP := server:create_app
 NPM_STAMP := pwa/node_modules/.installed
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
 
-.PHONY: setup run test test-fast test-slow lint format bench clean pwa fuzz
+.PHONY: setup run test test-fast test-slow lint format bench bench-burst clean pwa fuzz
 
 # Two workers (this machine has two cores); tests of one file stay on one worker (their fixtures are shared).
 PYTEST_PARALLEL := -n 2 --dist loadfile
@@ -85,6 +85,10 @@ bench: setup
 	$(PY) -m bench.tallies
 	$(PY) -m bench.exports
 	$(PY) -m bench.pwa
+
+## bench-burst: the end-of-day burst (500 phones, 10 kabupaten) through HAProxy to two servers vs one (needs haproxy, pgbouncer)
+bench-burst: setup
+	$(PY) -m bench.burst $(BURST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache pwa/node_modules pwa/dist

@@ -1,0 +1,222 @@
+"""Benchmark: the end-of-day upload burst, through HAProxy to two app servers, against one server in the same run.
+
+Hundreds of simulated phones in ten kabupaten each push a day's records (an outreach and 100-300 assists, in
+batches of 200 as the PWA sends them). Some phones are on a slow, lossy link: they pause between batches and
+sometimes lose an answer, so they send the same batch again. Every phone honours Retry-After with jitter of its
+own, as the PWA does. Both layouts go through a real PgBouncer to one PostgreSQL, each on a fresh database.
+At the end the database is checked: every record there exactly once, and the tallies equal a direct count.
+
+Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
+"""
+
+import argparse
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+import sqlalchemy as sa
+
+from tests.conftest import create_pg_database, drop_pg_database, make_app, postgres_available, prepare_database
+from tests.factories import assist_data, kk, make_user, mutation, outreach_data
+from tests.haproxy import HAProxy
+from tests.live import Phone, Server
+from tests.pgbouncer import PgBouncer
+
+KABUPATEN = tuple(f"35.{n:02d}" for n in range(1, 11))  # ten kabupaten of Jawa Timur
+
+
+def main():
+    """Run the burst benchmark on both layouts and compare them."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--phones", type=int, default=500)
+    parser.add_argument("--min-assists", type=int, default=100)
+    parser.add_argument("--max-assists", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=100, help="phones uploading at the same moment")
+    parser.add_argument("--lossy", type=float, default=0.1, help="share of phones on a slow, lossy link")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
+    one = _layout(args, servers=1)
+    two = _layout(args, servers=2)
+    for name, r in (("one app server", one), ("HAProxy, two app servers", two)):
+        print(f"\n{name}: {r['phones']} phones, {r['assists']:,} assists in {r['seconds']:.1f} s")
+        latency = f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
+        print(f"  {r['rate']:,.0f} assists/s   request {latency}")
+        print(f"  answers: {dict(sorted(r['statuses'].items()))}   resent after a lost answer: {r['resent']}")
+        tallies = "equal a direct count" if r["tallies_ok"] else "DIFFER from a direct count"
+        print(f"  check: lost {r['lost']}, duplicated {r['duplicated']}, tallies {tallies}")
+    ratio = two["rate"] / one["rate"]
+    print(f"\nTwo servers / one server: {ratio:.2f}\n")
+    for key, r in (("one", one), ("two", two)):
+        print(f"bench: burst_{key}_assists_per_s {r['rate']:.0f} 1/s")
+        for q in ("p50", "p95", "p99"):
+            print(f"bench: burst_{key}_{q}_ms {r[q]:.0f} ms")
+        print(f"bench: burst_{key}_lost {r['lost']} records")
+        print(f"bench: burst_{key}_duplicated {r['duplicated']} records")
+        print(f"bench: burst_{key}_5xx_not_503 {r['bad_5xx']} answers")
+    print(f"bench: burst_two_to_one_ratio {ratio:.2f} ratio")
+
+
+def _layout(args, servers):
+    url = create_pg_database("jb_burst")
+    bouncer = None
+    fleet = []
+    balancer = None
+    try:
+        prepare_database(url, areas=KABUPATEN)
+        people = _make_users(url, args.phones)
+        bouncer = PgBouncer(pool_size=20)
+        env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
+        fleet = [Server(bouncer.url(url), workers=args.workers, env=env, timeout=120) for _ in range(servers)]
+        if servers > 1:
+            balancer = HAProxy([s.port for s in fleet])
+        base = balancer.url if balancer else fleet[0].url
+        result = _burst(args, base, people)
+        result.update(_check(url, result["expected"]))
+        result["tallies_ok"] = _tallies_ok(result)
+        return result
+    finally:
+        if balancer:
+            balancer.stop()
+        for s in fleet:
+            s.stop()
+        if bouncer:
+            bouncer.stop()
+        drop_pg_database(url)
+
+
+def _make_users(url, n):
+    """Return [(username, password, desa code)]: n petugas spread over the ten kabupaten, and an admin last."""
+    from server.extensions import db
+    from server.models import Area
+
+    app = make_app(url)
+    with app.app_context():
+        desa = {}
+        for kab in KABUPATEN:
+            desa[kab] = db.session.scalar(
+                sa.select(Area.code).where(Area.level == 4, Area.code.startswith(kab + ".")).order_by(Area.code)
+            )
+        people = []
+        for i in range(n):
+            code = desa[KABUPATEN[i % len(KABUPATEN)]]
+            user = make_user(role="enumerator", areas=[code])
+            people.append((user.username, user.password, code))
+        admin = make_user(role="admin", areas=[])
+        people.append((admin.username, admin.password, None))
+        db.session.remove()
+        db.engine.dispose()
+    return people
+
+
+def _plan(index, desa, rng, args):
+    """Return one phone's day as batches: its outreach first, then 100-300 assists with KK numbers of its own."""
+    oid = uuid.uuid4()
+    region = desa[:8].replace(".", "")
+    count = rng.randint(args.min_assists, args.max_assists)
+    day, month, year = 1 + index % 28, 1 + (index // 28) % 12, 60 + index // 336
+    muts = [mutation("outreach", outreach_data(desa_code=desa), oid)]
+    for n in range(1, count + 1):
+        number = kk(region=region, day=day, month=month, year=year, serial=n)
+        muts.append(mutation("assist", assist_data(oid, n, kk_number=number, members=1 + n % 6)))
+    return [muts[i : i + args.batch] for i in range(0, len(muts), args.batch)], count
+
+
+def _signed_in(base, person):
+    """Return a signed-in phone with its device registered, retrying as the app does when the server is busy."""
+    for _ in range(20):
+        try:
+            return Phone(base, person[0], person[1])
+        except (AssertionError, requests.RequestException):
+            time.sleep(1 + random.random())
+    raise RuntimeError(f"{person[0]} could not sign in")
+
+
+def _burst(args, base, people):
+    rng = random.Random(args.seed)
+    petugas, admin = people[:-1], people[-1]
+    with ThreadPoolExecutor(16) as pool:
+        phones = list(pool.map(lambda p: _signed_in(base, p), petugas))
+    plans = [_plan(i, p[2], rng, args) for i, p in enumerate(petugas)]
+    lossy = set(rng.sample(range(len(phones)), int(len(phones) * args.lossy)))
+    latencies, statuses, resent, lock = [], Counter(), [0], threading.Lock()
+
+    def send(phone, batch, slow):
+        while True:
+            started = time.perf_counter()
+            try:
+                resp = phone.push(batch, timeout=120)
+                status = resp.status_code
+            except requests.RequestException:
+                resp, status = None, "network"
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[status] += 1
+            if status == 200:
+                if slow and random.random() < 0.2:
+                    with lock:
+                        resent[0] += 1
+                    continue  # the answer was lost on the way: the phone sends the same batch again
+                return
+            wait = float(resp.headers.get("Retry-After", 2)) if resp is not None else 2.0
+            time.sleep(wait + random.random() * max(1.0, wait / 2))
+
+    def day(i):
+        batches, _ = plans[i]
+        for batch in batches:
+            send(phones[i], batch, i in lossy)
+            if i in lossy:
+                time.sleep(0.3 + random.random() * 0.7)  # a slow link
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        list(pool.map(day, range(len(phones))))
+    seconds = time.perf_counter() - started
+    expected = sum(count for _, count in plans)
+    quantiles = statistics.quantiles(latencies, n=100)
+    admin_phone = Phone(base, admin[0], admin[1])
+    tally = admin_phone.http.get(f"{base}/api/v1/tallies", params={"area": "35", "by": "child"}, timeout=60)
+    return {
+        "phones": len(phones),
+        "assists": expected,
+        "expected": expected,
+        "seconds": seconds,
+        "rate": expected / seconds,
+        "p50": quantiles[49],
+        "p95": quantiles[94],
+        "p99": quantiles[98],
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "bad_5xx": sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500 and k != 503),
+        "resent": resent[0],
+        "tally_households": tally.json()["total"]["households"],
+        "tally_persons": tally.json()["total"]["persons"],
+    }
+
+
+def _check(url, expected):
+    """Count in the database what arrived: lost and duplicated records, and the tallies against a direct count."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT count(*) FROM assists")).scalar()
+            distinct = conn.execute(sa.text("SELECT count(DISTINCT kk_number) FROM assists")).scalar()
+            persons = conn.execute(sa.text("SELECT coalesce(sum(members), 0) FROM assists")).scalar()
+    finally:
+        engine.dispose()
+    return {"lost": expected - distinct, "duplicated": found - distinct, "found": found, "direct_persons": persons}
+
+
+def _tallies_ok(result):
+    return result["tally_households"] == result["found"] and result["tally_persons"] == result["direct_persons"]
+
+
+if __name__ == "__main__":
+    main()
