@@ -1,6 +1,7 @@
 """Benchmark: assists/second through POST /sync/push against a raw batched INSERT of the same rows.
 
-Real gunicorn (2 workers) on PostgreSQL, 4 concurrent HTTP clients, batches of 100, 20,000 assists.
+Real gunicorn (2 workers of 4 threads, as gunicorn.conf.py sets them) on PostgreSQL, 4 concurrent HTTP clients,
+batches of 100, 20,000 assists.
 Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 

@@ -4,6 +4,7 @@ and how is it doing (/metrics, Prometheus text format).
 /metrics answers requests from loopback and private addresses, or with `Authorization: Bearer METRICS_TOKEN`.
 """
 
+import functools
 import hmac
 import ipaddress
 import os
@@ -48,8 +49,14 @@ def _database():
         return {"ok": False, "error": type(exc).__name__}
 
 
+@functools.cache
+def _head():
+    # The migrations of the code this process runs: read once, not on every probe (twice a second per balancer).
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
 def _migrations():
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = _head()
     try:
         current = MigrationContext.configure(db.session.connection()).get_current_revision()
     except Exception as exc:  # no migration table, or no database at all

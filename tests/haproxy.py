@@ -32,13 +32,14 @@ class HAProxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = tempfile.mkdtemp(prefix="jb-haproxy-")
         servers = "".join(
-            f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 2 rise 2\n" for i, p in enumerate(ports)
+            f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 3 rise 2\n" for i, p in enumerate(ports)
         )
         config = os.path.join(self.dir, "haproxy.cfg")
         with open(config, "w") as f:
             f.write(
                 "global\n  maxconn 500\n"
                 "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
+                "  timeout check 5s\n"
                 "  option forwardfor\n"
                 "frontend web\n"
                 f"  bind 127.0.0.1:{self.port}\n  default_backend app\n"
