@@ -9,19 +9,14 @@ import time
 import pytest
 import requests
 
-from tests.conftest import IN_CI
-from tests.live import free_port
+from tests.live import free_port, installed, stop_process
 
 BINARY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 
 def available():
-    """Return whether HAProxy is installed; in CI its absence is an error, not a skip."""
-    if os.path.exists(BINARY):
-        return True
-    if IN_CI:
-        raise RuntimeError("haproxy is not installed (.ci/run installs Debian's package)")
-    return False
+    """Return whether HAProxy is installed (in CI its absence is an error)."""
+    return installed(BINARY, "haproxy")
 
 
 class HAProxy:
@@ -71,11 +66,7 @@ class HAProxy:
 
     def stop(self):
         """Stop HAProxy and remove its files."""
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

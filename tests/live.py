@@ -77,14 +77,48 @@ class Server:
 
     def stop(self):
         """Stop the master and its workers."""
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         if self.log:
             self.log.close()
+
+
+def installed(binary, package):
+    """Return whether a Debian package's program is there; in CI its absence is an error, not a skip."""
+    if os.path.exists(binary):
+        return True
+    if os.environ.get("CI", "").lower() == "true":
+        raise RuntimeError(f"{package} is not installed (.ci/run installs Debian's package)")
+    return False
+
+
+def stop_process(process, timeout=10):
+    """Terminate a child process, killing it if it does not end within timeout seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def push_same_batch_at_once(phones, batch, timeout=60):
+    """Send one batch from each phone at the same moment; assert one applied and the rest duplicates per item."""
+    barrier = threading.Barrier(len(phones))
+    answers = [None] * len(phones)
+
+    def send(i):
+        barrier.wait()
+        answers[i] = phones[i].push(batch)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(phones))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert all(a is not None and a.status_code == 200 for a in answers), [a and a.text[:200] for a in answers]
+    for results in zip(*(a.json()["results"] for a in answers), strict=True):
+        assert sorted(r["status"] for r in results) == ["applied"] + ["duplicate"] * (len(phones) - 1)
+    return answers
 
 
 class Phone:

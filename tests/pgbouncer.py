@@ -9,19 +9,15 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import IN_CI, PG_URL
-from tests.live import free_port
+from tests.conftest import PG_URL
+from tests.live import free_port, installed, stop_process
 
 BINARY = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
 def available():
-    """Return whether PgBouncer is installed; in CI its absence is an error, not a skip."""
-    if os.path.exists(BINARY):
-        return True
-    if IN_CI:
-        raise RuntimeError("pgbouncer is not installed (.ci/run installs Debian's package)")
-    return False
+    """Return whether PgBouncer is installed (in CI its absence is an error)."""
+    return installed(BINARY, "pgbouncer")
 
 
 class PgBouncer:
@@ -79,11 +75,7 @@ class PgBouncer:
 
     def stop(self):
         """Stop PgBouncer and remove its files."""
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self.process.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tests import haproxy
 from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
 from tests.factories import make_user, outreach_with_assists
-from tests.live import Phone, Server
+from tests.live import Phone, Server, push_same_batch_at_once
 from tests.pgbouncer import PgBouncer
 from tests.pgbouncer import available as pgbouncer_available
 
@@ -77,22 +77,7 @@ def test_the_same_batch_through_the_balancer_twice_at_once_has_one_effect(fleet)
     phones = [Phone(lb, *creds), Phone(lb, *creds)]
     phones[1].device_id = phones[0].device_id  # one phone, its answer lost, resending while the first still runs
     for _ in range(3):
-        batch = outreach_with_assists(50)
-        barrier = threading.Barrier(2)
-        answers = [None, None]
-
-        def send(i, batch=batch, barrier=barrier, answers=answers):
-            barrier.wait()
-            answers[i] = phones[i].push(batch)
-
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert all(a.status_code == 200 for a in answers), [a.text[:200] for a in answers]
-        pairs = zip(*(a.json()["results"] for a in answers), strict=True)
-        assert all(sorted((x["status"], y["status"])) == ["applied", "duplicate"] for x, y in pairs)
+        push_same_batch_at_once(phones, outreach_with_assists(50))
     assert _count(url, "SELECT count(*) FROM assists") == 150
     assert _count(url, "SELECT count(*) FROM mutations") == 153
     # The balancer's request id (a UUID) is the one the app answers with and logs.

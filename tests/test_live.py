@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Assist, Mutation, Outreach
 from tests.factories import make_user, outreach_with_assists
-from tests.live import DroppingProxy, Phone, Server
+from tests.live import DroppingProxy, Phone, Server, push_same_batch_at_once
 
 pytestmark = pytest.mark.slow
 
@@ -92,22 +92,7 @@ def test_same_batch_on_two_servers_at_once(app, db_url, field_user):
         phones = [Phone(s.url, field_user.username, field_user.password) for s in servers]
         phones[1].device_id = phones[0].device_id  # the same phone, two tabs / two load-balanced servers
         for round_ in range(3):
-            batch = outreach_with_assists(60)
-            barrier = threading.Barrier(2)
-            answers = [None, None]
-
-            def send(i, batch=batch, barrier=barrier, answers=answers):
-                barrier.wait()
-                answers[i] = phones[i].push(batch)
-
-            threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
-            pairs = zip(*(a.json()["results"] for a in answers), strict=True)
-            assert all(sorted((x["status"], y["status"])) == ["applied", "duplicate"] for x, y in pairs)
+            push_same_batch_at_once(phones, outreach_with_assists(60))
             assert counts() == (round_ + 1, 60 * (round_ + 1), 61 * (round_ + 1))
     finally:
         for s in servers:
