@@ -92,7 +92,16 @@ def import_areas_command(file, dry_run):
     click.echo(f"{report['rows']} areas {verb}: {report['created']} new, {report['updated']} updated.")
 
 
+@click.command("balancer-busy-page")
+def balancer_busy_page_command():
+    """Print the HTTP answer a load balancer sends when no app server can take a request (HAProxy errorfile)."""
+    from server.gunicorn_errors import busy_page
+
+    click.echo(busy_page().decode(), nl=False)
+
+
 def init_app(app):
     """Register the commands."""
-    for command in (seed_areas_command, seed_demo_command, create_user_command, import_areas_command):
+    commands = (seed_areas_command, seed_demo_command, create_user_command, import_areas_command)
+    for command in (*commands, balancer_busy_page_command):
         app.cli.add_command(command)

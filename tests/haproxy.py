@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -9,6 +10,7 @@ import time
 import pytest
 import requests
 
+from server.gunicorn_errors import busy_page
 from tests.live import free_port, installed, stop_process
 
 BINARY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -22,20 +24,23 @@ def available():
 class HAProxy:
     """Round robin over the given servers' ports, each checked on /readyz twice a second."""
 
-    def __init__(self, ports):
+    def __init__(self, ports, wait=True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = tempfile.mkdtemp(prefix="jb-haproxy-")
         servers = "".join(
             f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 3 rise 2\n" for i, p in enumerate(ports)
         )
+        busy = os.path.join(self.dir, "503.http")
+        with open(busy, "wb") as f:
+            f.write(busy_page())  # what `flask balancer-busy-page` prints
         config = os.path.join(self.dir, "haproxy.cfg")
         with open(config, "w") as f:
             f.write(
                 "global\n  maxconn 500\n"
                 "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
                 "  timeout check 5s\n"
-                "  option forwardfor\n"
+                f"  option forwardfor\n  errorfile 503 {busy}\n"
                 "frontend web\n"
                 f"  bind 127.0.0.1:{self.port}\n  default_backend app\n"
                 # A request id for every request, as a production balancer adds one: the app echoes it.
@@ -46,7 +51,20 @@ class HAProxy:
         self.process = subprocess.Popen(
             [BINARY, "-db", "-f", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        self._wait(len(ports))
+        if wait:
+            self._wait(len(ports))
+        else:
+            self._listening()
+
+    def _listening(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("haproxy did not listen")
 
     def _wait(self, servers):
         # Up once every server has passed its checks (rise 2 at 500 ms): then answers alternate between them.

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tests import haproxy
 from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
 from tests.factories import make_user, outreach_with_assists
-from tests.live import Phone, Server, push_same_batch_at_once
+from tests.live import Phone, Server, free_port, push_same_batch_at_once
 from tests.pgbouncer import PgBouncer
 from tests.pgbouncer import available as pgbouncer_available
 
@@ -130,3 +130,14 @@ def test_a_server_killed_mid_burst_loses_nothing(fleet):
     total = supervisor.http.get(f"{lb}/api/v1/tallies", params={"area": "35.09", "by": "child"}).json()["total"]
     assert total["households"] == expected
     assert total["persons"] == _count(url, "SELECT sum(members) FROM assists")
+
+
+def test_the_balancer_says_busy_like_the_app_when_no_server_answers():
+    haproxy.require()
+    balancer = haproxy.HAProxy([free_port()], wait=False)  # nothing listens there
+    try:
+        resp = requests.post(f"{balancer.url}/api/v1/sync/push", json={}, timeout=10)
+    finally:
+        balancer.stop()
+    assert resp.status_code == 503 and resp.headers["Content-Type"] == "application/problem+json"
+    assert resp.json()["problem"] == "service.busy" and int(resp.headers["Retry-After"]) == 10
