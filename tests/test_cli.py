@@ -25,6 +25,7 @@ def empty_db(backend, tmp_path):
         drop_pg_database(url)
 
 
+@pytest.mark.slow  # the whole country, twice: 91,599 areas
 def test_seed_areas_loads_the_country_idempotently(empty_db):
     app = make_app(empty_db)
     runner = app.test_cli_runner()

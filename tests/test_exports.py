@@ -184,6 +184,7 @@ def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, bac
     assert db.session.scalar(select(func.count()).select_from(Assist)) == n
 
 
+@pytest.mark.slow  # a real gunicorn and 20,000 assists
 def test_an_export_cut_off_by_the_client_is_audited_as_incomplete(app, db_url):
     phone = petugas_client(app, ["35.09.19.1001"])
     _generate(phone.user.id, 20_000)
