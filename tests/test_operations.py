@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 
-from server import logs
 from tests.conftest import ApiClient, make_app
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data, outreach_with_assists, push
 from tests.live import Phone, Server
@@ -84,7 +83,6 @@ def test_json_logs_carry_the_request_id(db_url, capsys):
     finally:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
-        logs.RequestIdFilter()  # the module stays importable without an app
 
 
 @pytest.mark.slow
