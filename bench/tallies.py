@@ -132,7 +132,7 @@ def _generator_sql(days, per):
             -- got the same 34 households (1,054 distinct KK numbers in a million assists).
             CROSS JOIN LATERAL (SELECT random() + 0 * n + 0 * o.change_seq AS v, random() AS k, random() AS m,
                                        random() AS o, random() AS s) r""",
-        "UPDATE sync_counter SET value = (SELECT last_value FROM bench_seq) WHERE id = 1",
+        "SELECT setval('change_seq', (SELECT last_value FROM bench_seq))",
     )
 
 

@@ -14,7 +14,7 @@ REQUESTS = Histogram(
     buckets=_FAST,
 )  # fmt: skip
 PUSH_ITEMS = Counter("jb_push_items_total", "Pushed items by result (counted once committed)", ["result"])
-LOCK_WAIT = Histogram("jb_change_stream_lock_wait_seconds", "Waits for the change-stream lock", buckets=_FAST)
+LOCK_WAIT = Histogram("jb_change_stream_lock_wait_seconds", "Waits of a push for its account's lock", buckets=_FAST)
 BUSY = Counter("jb_busy_answers_total", "503 answers (with Retry-After), by problem", ["problem"])
 
 

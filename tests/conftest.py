@@ -130,11 +130,19 @@ def pg_database():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run tests marked one_backend on SQLite only: their subject is the same on every engine."""
-    twice = [i for i in items if i.get_closest_marker("one_backend") and "postgresql" in i.callspec.params.values()]
-    if twice:
-        config.hook.pytest_deselected(items=twice)
-        items[:] = [i for i in items if i not in twice]
+    """Run tests marked one_backend on SQLite only, and tests marked postgresql_only on PostgreSQL only."""
+    dropped = [
+        i
+        for i in items
+        if hasattr(i, "callspec")
+        and (
+            (i.get_closest_marker("one_backend") and "postgresql" in i.callspec.params.values())
+            or (i.get_closest_marker("postgresql_only") and "sqlite" in i.callspec.params.values())
+        )
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if i not in dropped]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -85,13 +85,15 @@ def test_locked_database_answers_busy_then_recovers(app, petugas, backend, db_ur
     batch = outreach_with_assists(3)
     locker = sa.create_engine(db_url)
     release, locked = threading.Event(), threading.Event()
+    account = petugas.user.id
 
     def hold_lock():
         with locker.connect() as conn:
             if backend == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                conn.exec_driver_sql("SELECT * FROM sync_counter FOR UPDATE")
+                # What a second batch of the same account (sent through another server) holds.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :u)"), {"k": 0x4A42, "u": account})
             locked.set()
             release.wait(10)
             conn.rollback()

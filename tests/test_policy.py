@@ -33,7 +33,7 @@ AREAS = {"enumerator": ["35.09.19.1001"], "coordinator": ["35.09.19"], "supervis
 PROBES = {
     "figures.view": ("get", "/api/v1/tallies?by=child&area=35.09.19", None),
     "review.view": ("get", "/api/v1/review/assists?area=35.09.19", None),
-    "review.decide": ("post", "/api/v1/review/assists/bulk-approve", {"area": "35.09.19", "as_of": 0}),
+    "review.decide": ("post", "/api/v1/review/assists/bulk-approve", {"area": "35.09.19", "as_of": "djAuMA"}),
     "exports.create": ("get", "/api/v1/exports/tallies.csv?area=35.09.19", None),
     "exports.unmask": ("get", "/api/v1/exports/assists.csv?area=35.09.19&unmask=true", None),
     "users.manage": ("get", "/api/v1/users", None),

@@ -191,7 +191,7 @@ def test_review_scope_and_role_matrix(app):
         ("get", f"/api/v1/review/assists/{aid}", None),
         ("post", f"/api/v1/review/assists/{aid}/decision", {"action": "approve"}),
         ("post", f"/api/v1/review/assists/{aid}/void", {"reason": "ganda"}),
-        ("post", "/api/v1/review/assists/bulk-approve", {"as_of": 0}),
+        ("post", "/api/v1/review/assists/bulk-approve", {"as_of": "djAuMA"}),
         ("get", "/api/v1/review/duplicates", None),
     ]
     for method, url, body in endpoints:

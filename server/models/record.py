@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Sequence,
     SmallInteger,
     String,
     Text,
@@ -61,7 +62,9 @@ class _SyncedRecord:
     received_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
-    # Position in the server-wide change stream that /sync/pull pages through.
+    # Position in the change stream that /sync/pull pages through (server/services/changes.py): the writing
+    # transaction's id on PostgreSQL (0 on SQLite, and for rows written before ids were kept), then a number.
+    change_xid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     change_seq: Mapped[int] = mapped_column(BigInteger)
     # The device that made the last change (None: a change made on the server, e.g. a review). Its own pull
     # skips the record: the phone already has it, and re-downloading it would cost the petugas quota.
@@ -88,7 +91,7 @@ class Outreach(_SyncedRecord, db.Model):
     __table_args__ = (
         CheckConstraint(f"place_kind IN {PLACE_KINDS!r}", name="place_kind"),
         CheckConstraint("version >= 1", name="version"),
-        Index("ix_outreaches_owner_seq", "owner_id", "change_seq"),
+        Index("ix_outreaches_owner_change", "owner_id", "change_xid", "change_seq"),
     )
 
 
@@ -144,7 +147,7 @@ class Assist(_SyncedRecord, db.Model):
         CheckConstraint(f"device_used IN {DEVICES_USED!r}", name="device_used"),
         CheckConstraint(f"review_state IN {REVIEW_STATES!r}", name="review_state"),
         CheckConstraint("version >= 1", name="version"),
-        Index("ix_assists_owner_seq", "owner_id", "change_seq"),
+        Index("ix_assists_owner_change", "owner_id", "change_xid", "change_seq"),
         # The review list pages newest-change-first inside a desa, a kecamatan or a whole kabupaten.
         Index("ix_assists_desa_seq", "desa_code", "change_seq"),
         Index("ix_assists_kecamatan_seq", "kecamatan_code", "change_seq"),
@@ -208,8 +211,12 @@ class ReviewEvent(db.Model):
     actor: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
 
 
+# PostgreSQL's change numbers (SQLite has no sequences); migration 0006 starts it past every stored number.
+CHANGE_SEQ = Sequence("change_seq", metadata=db.metadata)
+
+
 class SyncCounter(db.Model):
-    """The single row handing out change_seq; locking it orders writers so a pull never skips a change."""
+    """SQLite's change numbers, handed out by its single writer in commit order (PostgreSQL: CHANGE_SEQ)."""
 
     __tablename__ = "sync_counter"
 

@@ -16,18 +16,26 @@ def encode_cursor(value, prefix):
     return base64.urlsafe_b64encode(f"{prefix}{value}".encode()).decode().rstrip("=")
 
 
+def decode_text(cursor, prefix, problem="paging.bad_cursor"):
+    """Return what a cursor of the list named by prefix holds after its prefix; raise a problem if not ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        text = ""
+    if not text.startswith(prefix):
+        raise Problem(problem, {"cursor": ["Invalid value."]})
+    return text[len(prefix) :]
+
+
 def decode_cursor(cursor, prefix, problem="paging.bad_cursor"):
     """Return the position of a cursor (0 for none), or raise a problem for one that was not ours."""
     if not cursor:
         return 0
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        text = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-        if not text.startswith(prefix) or not text[len(prefix) :].isdigit():
-            raise ValueError(text)
-        return int(text[len(prefix) :])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem(problem, {"cursor": ["Invalid value."]}) from None
+    value = decode_text(cursor, prefix, problem)
+    if not value.isdigit():
+        raise Problem(problem, {"cursor": ["Invalid value."]})
+    return int(value)
 
 
 def keyset(query, column, cursor, limit, prefix, descending=False):

@@ -13,13 +13,16 @@ def insert_rows(model, rows):
         db.session.execute(insert(model.__table__), rows)
 
 
-def chunked_in(model, column, values, *conditions, size=500):
+def chunked_in(model, column, values, *conditions, size=500, lock=False):
     """Yield rows whose column is in values (and that meet conditions), in chunks that stay under every
-    database's parameter limit."""
-    values = list(values)
+    database's parameter limit; with lock, each row is locked for this transaction (in column order)."""
+    # Sorted, so that two writers locking overlapping rows take them in one order and cannot deadlock.
+    values = sorted(values) if lock else list(values)
     for start in range(0, len(values), size):
-        chunk = in_values(column, values[start : start + size])
-        yield from db.session.scalars(select(model).where(chunk, *conditions))
+        query = select(model).where(in_values(column, values[start : start + size]), *conditions)
+        if lock:
+            query = query.order_by(column).with_for_update()
+        yield from db.session.scalars(query)
 
 
 def in_values(column, values, name="values"):

@@ -1,7 +1,8 @@
 """Coordinators review assists: a paged, filtered list; approve / flag / reject with optimistic concurrency.
 
-Every review action is a server-side write to a phone-visible record: it takes the change-stream lock, a new
-change_seq and changed_by_device = NULL, so the petugas' phone receives it on its next pull.
+Every review action is a server-side write to a phone-visible record: it locks the assists it changes (a
+batch from the phone editing one of them waits, or is waited for), gives them a new place in the change stream
+and changed_by_device = NULL, so the petugas' phone receives it on its next pull.
 """
 
 from flask import current_app
@@ -10,14 +11,15 @@ from sqlalchemy import func, select
 from server import unit_of_work
 from server.errors import Problem, problem_message
 from server.extensions import db
-from server.models import Assist, ReviewEvent, SyncCounter
+from server.models import Assist, ReviewEvent
 from server.models.types import utcnow
 from server.queries import assists
-from server.services import policy, scope, tally_cells
+from server.services import changes, policy, scope, tally_cells
 from server.services.audit import record_event
-from server.services.changes import lock_change_stream, stamp_changes
+from server.services.changes import stamp_changes
 from server.services.policy import resolve_area
 
+AS_OF = "v"  # the prefix of a list's "as of" marker (a place in the change stream)
 ACTIONS = {"approve": "approved", "flag": "flagged", "reject": "rejected"}
 
 
@@ -31,8 +33,8 @@ def list_assists(user, args):
     area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     items, following = assists.page(area, args, limit)
-    as_of = db.session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
-    return {"area": area, "as_of": args.get("as_of") or as_of, "next": following, "items": items}
+    as_of = args.get("as_of") or changes.encode(changes.horizon(), AS_OF)
+    return {"area": area, "as_of": as_of, "next": following, "items": items}
 
 
 def get_assist(user, assist_id):
@@ -56,8 +58,7 @@ def decide(user, assist_id, if_match, action, comment):
     """Approve, flag or reject one assist, only if it is still the version the reviewer saw (If-Match)."""
     unit_of_work.writes()
     policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
-    lock_change_stream()
-    assist = _load(user, assist_id)
+    assist = _load(user, _locked(assist_id))
     _check_four_eyes(user, assist)
     _check_precondition(assist, if_match)
     if assist.voided:
@@ -67,6 +68,12 @@ def decide(user, assist_id, if_match, action, comment):
     _apply_state(user, [assist], ACTIONS[action], comment)
     record_event(f"review.{action}", user, "assist", assist.id, version=assist.version)
     return _reloaded(user, assist)
+
+
+def _locked(assist_id):
+    """Lock one assist for this transaction (a phone's batch changing it waits, or is waited for); return its id."""
+    db.session.execute(select(Assist.id).where(Assist.id == assist_id).with_for_update())
+    return assist_id
 
 
 def _reloaded(user, assist):
@@ -112,18 +119,24 @@ def _apply_state(user, assists, state, comment):
 def bulk_approve(user, args):
     """Approve the received assists of a filtered list that have not changed since the list was loaded."""
     unit_of_work.writes()
-    policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
-    lock_change_stream()
+    policy.require(user, "review.decide")
     area = resolve_area(user, args.get("area"), "review.decide")
     limit = current_app.config["REVIEW_BULK_MAX"]
     base = assists.listed(area, {**args, "state": "received"})
     if current_app.config["REVIEW_FOUR_EYES"]:
         base = base.where(Assist.owner_id != user.id)
-    query = base.where(Assist.change_seq <= args["as_of"]).order_by(Assist.change_seq).limit(limit + 1)
+    seen = changes.decode(args["as_of"], AS_OF, "request.invalid", field="as_of")
+    # Rows a phone's batch is changing right now are skipped, not waited for: they are not the ones listed.
+    query = (
+        base.where(changes.until(Assist, seen))
+        .order_by(*changes.order(Assist))
+        .limit(limit + 1)
+        .with_for_update(of=Assist, skip_locked=True)
+    )
     found = db.session.scalars(query).all()
     batch = found[:limit]
     changed_since = db.session.scalar(
-        select(func.count()).select_from(base.where(Assist.change_seq > args["as_of"]).subquery())
+        select(func.count()).select_from(base.where(changes.after(Assist, seen)).subquery())
     )
     _apply_state(user, batch, "approved", None)
     filters = {k: str(v) for k, v in args.items() if v is not None and k != "as_of"}
@@ -135,8 +148,7 @@ def void_duplicate(user, assist_id, if_match, reason):
     """Void one of several assists of the same household (a coordinator resolving a duplicate)."""
     unit_of_work.writes()
     policy.require(user, "review.decide")  # the role first: a refused caller never waits for the lock
-    lock_change_stream()
-    assist = _load(user, assist_id)
+    assist = _load(user, _locked(assist_id))
     _check_four_eyes(user, assist)
     _check_precondition(assist, if_match)
     if assist.voided or not (assist.live and assist.live > 1):

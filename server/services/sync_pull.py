@@ -4,10 +4,9 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from server.extensions import db
-from server.models import Assist, Outreach, SyncCounter
+from server.models import Assist, Outreach
 from server.models.types import utcnow
-from server.queries.paging import decode_cursor, encode_cursor
-from server.services import reference, scope
+from server.services import changes, reference, scope
 
 
 def pull_changes(user, cursor=None, limit=None, device_id=None):
@@ -16,25 +15,25 @@ def pull_changes(user, cursor=None, limit=None, device_id=None):
     With device_id, changes last made by that device are skipped (the phone has them); the cursor still moves
     past them.
     """
-    after = decode_cursor(cursor, "s", problem="sync.bad_cursor")
+    after = changes.decode(cursor, "s", problem="sync.bad_cursor")
     limit = limit or current_app.config["SYNC_PULL_PAGE"]
-    # Read the counter first: every change numbered up to it is committed, so capping at it means a change
-    # committed later with a lower number than one we return cannot exist, and no change is ever skipped.
-    high = db.session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+    # Read the horizon first: no change at or before it can still commit, so capping there means a change
+    # committed later can only land after what we return, and no change is ever skipped.
+    upto = changes.horizon()
     rows = []
     for model in (Outreach, Assist):
-        query = select(model).where(model.owner_id == user.id, model.change_seq > after, model.change_seq <= high)
+        query = select(model).where(model.owner_id == user.id, changes.after(model, after), changes.until(model, upto))
         if device_id is not None:
             query = query.where(or_(model.changed_by_device.is_(None), model.changed_by_device != device_id))
-        query = query.order_by(model.change_seq).limit(limit + 1)
+        query = query.order_by(*changes.order(model)).limit(limit + 1)
         rows.extend(db.session.scalars(query))
-    rows.sort(key=lambda r: r.change_seq)
+    rows.sort(key=changes.position)
     page, has_more = rows[:limit], len(rows) > limit
     # Unlike a staff list, a change feed always has a next position: where the following sync resumes.
-    position = encode_cursor(page[-1].change_seq if has_more else max(after, high), "s")
+    position = changes.encode(changes.position(page[-1]) if has_more else max(after, upto), "s")
     body = {
         "server_time": utcnow(),
-        # A last page has seen every change up to `high`, including skipped ones.
+        # A last page has seen every change up to the horizon, including skipped ones.
         "next": position,
         "cursor": position,  # the same, under the name phones installed before `next` still read
         "has_more": has_more,

@@ -1,9 +1,11 @@
 """Apply a phone's batch of mutations exactly once (docs/sync-promise.md).
 
-One transaction per batch. It first locks the sync counter row, so batches that write records run their
-database part one at a time: a concurrent copy of the same batch then sees the first one's rows and answers
-`duplicate`, and change_seq follows commit order, so /sync/pull never skips a change. Validation happens before
-the lock; what is inside the lock is a few prefetch queries and bulk writes.
+One transaction per batch. It first takes its account's lock, so one account's batches run their database part
+one at a time: a concurrent copy of the same batch then sees the first one's rows and answers `duplicate`.
+Other accounts never wait; the records a batch changes are row-locked as it reads them, so a coordinator's
+review of one of them waits for the batch instead of being overwritten. Each change gets its place in the
+change stream (services/changes.py), so /sync/pull never skips one. Validation happens before the lock; what is
+inside it is a few prefetch queries and bulk writes.
 """
 
 from flask import current_app
@@ -17,7 +19,7 @@ from server.models.types import utcnow
 from server.services import policy, scope, tally_cells
 from server.services.audit import audit_rows
 from server.services.bulk import chunked_in, insert_rows
-from server.services.changes import lock_change_stream, stamp_changes
+from server.services.changes import serialise_account, stamp_changes
 from server.services.devices import require_usable_device, touch_device
 from server.services.mutations import clock_suspect, region_warnings
 
@@ -32,7 +34,7 @@ def push_mutations(user, envelope, items):
     now = utcnow()
     device = require_usable_device(user, envelope["device_id"])
     skew = _clock_skew(envelope.get("device_now"), now)
-    lock_change_stream()
+    serialise_account(user.id)
     batch = _Batch(user, device, now, skew)
     batch.prefetch(items)
     results = [batch.decide(item) for item in items]
@@ -68,9 +70,9 @@ class _Batch:
         outreach_ids = {i.record_id for i in good if i.entity == "outreach"}
         outreach_ids |= {i.data["outreach_id"] for i in good if i.entity == "assist" and i.op == "upsert"}
         assist_ids = {i.record_id for i in good if i.entity == "assist"}
-        for row in chunked_in(Outreach, Outreach.id, outreach_ids):
+        for row in chunked_in(Outreach, Outreach.id, outreach_ids, lock=True):
             self.records["outreach"][row.id] = row
-        for row in chunked_in(Assist, Assist.id, assist_ids):
+        for row in chunked_in(Assist, Assist.id, assist_ids, lock=True):
             self.records["assist"][row.id] = row
         desa = {i.data["desa_code"] for i in good if i.entity == "outreach" and i.op == "upsert"}
         in_scope = [c for c in desa if scope.area_in_scope(self.user, c)]
@@ -260,7 +262,7 @@ class _Batch:
 
     # --- writing -------------------------------------------------------------------------------------------
     def write(self):
-        """Write the planned rows in bulk, stamping each changed record with the next change_seq."""
+        """Write the planned rows in bulk, stamping each changed record with its place in the change stream."""
         # Assists of outreaches changed in this batch are read back; the other new ones are added as planned.
         outreach_ids = {r.id for r in self.updated if isinstance(r, Outreach)}
         assist_ids = [r.id for r in self.updated if isinstance(r, Assist)]

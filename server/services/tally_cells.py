@@ -1,8 +1,9 @@
 """Keep tally_cells and household_counts exact: every writer of assists runs inside `tracked()`.
 
-Writers already hold the change-stream lock (changes.lock_change_stream), so the read-before / read-after /
-add-the-difference steps below cannot interleave with another writer's, and the totals commit or roll back
-with the records they describe.
+The assists read before and after a write are locked for the writing transaction first, so no other writer can
+change them between the two reads; the differences are added onto the totals (never overwritten), in one key
+order so that concurrent writers cannot deadlock; and the totals commit or roll back with the records they
+describe.
 """
 
 from collections import Counter, defaultdict
@@ -65,6 +66,8 @@ def tracked(assist_ids=(), outreach_ids=(), new_rows=()):
     """
     assist_ids, outreach_ids = list(assist_ids), list(outreach_ids)
     reads = bool(assist_ids or outreach_ids)
+    if reads:
+        _lock(assist_ids, outreach_ids)
     before = _capture(assist_ids, outreach_ids) if reads else _empty()
     yield
     if reads:
@@ -90,18 +93,33 @@ def rebuild():
         db.session.execute(text(statement))
 
 
+def _lock(assist_ids, outreach_ids):
+    # SQLite's writer is alone; on PostgreSQL, rows this transaction already locked cost nothing more.
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    with db.session.no_autoflush:
+        db.session.execute(
+            select(Assist.id).where(_given(assist_ids, outreach_ids)).order_by(Assist.id).with_for_update()
+        )
+
+
+def _given(assist_ids, outreach_ids):
+    where = []
+    if assist_ids:
+        where.append(in_values(Assist.id, assist_ids, "assist_ids"))
+    if outreach_ids:
+        where.append(in_values(Assist.outreach_id, outreach_ids, "outreach_ids"))
+    return or_(*where)
+
+
 def _capture(assist_ids, outreach_ids):
     """Return ({cell key: {measure: value}}, {kk: live count}) of the given assists as stored now."""
     a, o = Assist, Outreach
-    where = []
-    if assist_ids:
-        where.append(in_values(a.id, assist_ids, "assist_ids"))
-    if outreach_ids:
-        where.append(in_values(a.outreach_id, outreach_ids, "outreach_ids"))
+    given = _given(assist_ids, outreach_ids)
     split = (a.outcome, a.review_state, a.voided)
     key = (a.desa_code, a.owner_id, o.date, o.place_kind)
-    cells = select(*key, *split, func.count(), func.sum(a.members)).join(o, o.id == a.outreach_id).where(or_(*where))
-    kks = select(a.kk_number, func.count()).where(and_(or_(*where), a.voided.is_(False))).group_by(a.kk_number)
+    cells = select(*key, *split, func.count(), func.sum(a.members)).join(o, o.id == a.outreach_id).where(given)
+    kks = select(a.kk_number, func.count()).where(and_(given, a.voided.is_(False))).group_by(a.kk_number)
     # The caller's pending ORM edits are the "after" state: they must not be flushed into the "before" read.
     with db.session.no_autoflush:
         found, _ = _empty()
@@ -118,7 +136,7 @@ def _capture(assist_ids, outreach_ids):
 def _apply(before, after):
     (c0, k0), (c1, k1) = before, after
     cells = []
-    for key in set(c0) | set(c1):
+    for key in sorted(set(c0) | set(c1)):
         old, new = c0.get(key, Counter()), c1.get(key, Counter())
         delta = {m: new[m] - old[m] for m in MEASURES}
         delta.update(summarize(delta))
@@ -133,7 +151,7 @@ def _apply(before, after):
                 }
             )
     upsert_add(TallyCell, cells, CELL_KEY, (*SUMMARY, *MEASURES))
-    kks = [{"kk_number": kk, "live": k1[kk] - k0[kk]} for kk in set(k0) | set(k1) if k1[kk] != k0[kk]]
+    kks = [{"kk_number": kk, "live": k1[kk] - k0[kk]} for kk in sorted(set(k0) | set(k1)) if k1[kk] != k0[kk]]
     upsert_add(HouseholdCount, kks, ("kk_number",), ("live",))
     gone = [kk["kk_number"] for kk in kks if kk["live"] < 0]
     if gone:

@@ -7,9 +7,19 @@ from server.api.areas.schemas import AREA_CODE, AreaSchema
 from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
 from server.api.sync.schemas import DESA_CODE
 from server.api.tallies.schemas import STATES, DateRangeMixin
+from server.errors import Problem
 from server.models.record import OUTCOMES
+from server.services import changes
 from server.services.identity import mask_kk, mask_phone
-from server.services.review import etag
+from server.services.review import AS_OF, etag
+
+
+def _as_of(value):
+    # Only a marker this server handed out with a list: anything else is a field error, not a guess.
+    try:
+        changes.decode(value, AS_OF, "request.invalid", field="as_of")
+    except Problem:
+        raise ma.ValidationError("Invalid value.") from None
 
 
 class ReviewFilterSchema(DateRangeMixin, StrictSchema):
@@ -30,7 +40,7 @@ class ReviewListArgsSchema(ReviewFilterSchema):
 
     cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 200))
-    as_of = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    as_of = fields.String(load_default=None, validate=[validate.Length(max=60), _as_of])
 
 
 class BulkApproveSchema(ReviewFilterSchema):
@@ -38,7 +48,7 @@ class BulkApproveSchema(ReviewFilterSchema):
 
     FROM_QUERY = False
 
-    as_of = fields.Integer(required=True, validate=validate.Range(min=0))
+    as_of = fields.String(required=True, validate=[validate.Length(min=1, max=60), _as_of])
 
 
 class DecisionSchema(StrictSchema):
@@ -142,10 +152,10 @@ class ReviewDetailSchema(ReviewItemSchema):
 
 
 class ReviewPageSchema(ma.Schema):
-    """A page of the review list; `as_of` is passed back to bulk approve, `next` continues the list."""
+    """A page of the review list; `as_of` (opaque) is passed back to bulk approve, `next` continues the list."""
 
     area = fields.Nested(AreaSchema)
-    as_of = fields.Integer()
+    as_of = fields.String()
     next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ReviewItemSchema))
 
