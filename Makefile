@@ -46,7 +46,9 @@ run: setup
 	$(FLASK) seed-areas --if-empty
 	$(FLASK) seed-demo --if-empty
 	@$(PY) -m server.banner http://$(HOST):$(PORT)
-	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
+	@# The job queue's worker (background exports, the file sweep) runs beside the web server and stops with it.
+	trap 'kill 0' EXIT; $(FLASK) jobs worker & \
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
 
 ## lint: ruff (Python) and prettier (JavaScript)
 lint: setup

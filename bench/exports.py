@@ -7,6 +7,7 @@ Prints `bench: NAME VALUE UNIT` lines.
 
 import argparse
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 
 from bench.tallies import PASSWORD, generate
 from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
-from tests.live import Server
+from tests.live import Server, Worker
 
 COPY_SQL = """COPY (
     SELECT a.id, a.version, o.date, a.kecamatan_code, k.name, a.desa_code, d.name, a.outreach_id, o.place_kind,
@@ -77,7 +78,9 @@ def _reset_peak(pid):
 
 def _exports(url, xlsx_from):
     # A long timeout, as in the Procfile: a direct export is one long request on a sync worker.
-    server = Server(url, workers=1, timeout=900)
+    queue = {"QUEUE_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"jb-bench-{uuid.uuid4().hex[:8]}"}
+    server = Server(url, workers=1, timeout=900, env=queue)
+    jobs = Worker(url, queue["QUEUE_URL"], queue["QUEUE_NAME"])  # runs the background-job variant
     try:
         (worker,) = server.worker_pids()
         http = requests.Session()
@@ -102,6 +105,7 @@ def _exports(url, xlsx_from):
         out["csv_job"] = _job(http, server.url)
         return out
     finally:
+        jobs.stop()
         server.stop()
 
 

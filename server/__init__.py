@@ -43,7 +43,7 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     from server import api as api_pkg
-    from server import cli, compression, errors, health, logs, metrics, security, web
+    from server import cli, compression, errors, health, jobs, logs, metrics, security, web
     from server.database import configure_engine, database_url, engine_options
     from server.extensions import api, db, login_manager, migrate
 
@@ -67,6 +67,7 @@ def create_app(config=None):
     metrics.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
     configure_engine(app)
     return app
 

@@ -100,8 +100,32 @@ def balancer_busy_page_command():
     click.echo(busy_page().decode(), nl=False)
 
 
+@click.group("jobs")
+def jobs_group():
+    """The job queue's worker and sweep."""
+
+
+@jobs_group.command("worker")
+@with_appcontext
+@click.option("--workers", default=2, show_default=True, help="Jobs run at once by this process (threads).")
+def jobs_worker_command(workers):
+    """Run queued jobs until stopped (SIGINT/SIGTERM finish the running ones first)."""
+    from server import jobs
+
+    jobs.queue().consumer(workers).run()
+
+
+@jobs_group.command("sweep")
+@with_appcontext
+def jobs_sweep_command():
+    """Delete expired export files and queue silent jobs again now (the worker does it every minute)."""
+    from server import jobs
+
+    jobs.queue().sweep()
+
+
 def init_app(app):
     """Register the commands."""
     commands = (seed_areas_command, seed_demo_command, create_user_command, import_areas_command)
-    for command in (*commands, balancer_busy_page_command):
+    for command in (*commands, balancer_busy_page_command, jobs_group):
         app.cli.add_command(command)

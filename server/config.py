@@ -97,12 +97,21 @@ class Config:
         r.strip() for r in os.environ.get("EXPORT_UNMASK_ROLES", "supervisor,admin").split(",") if r.strip()
     )
 
-    # Background exports: files are kept in EXPORT_DIR (shared storage with several app servers) this long,
-    # and a download link works for EXPORT_LINK_MINUTES after it was handed out.
-    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
+    # The job queue: huey on SQLite (one machine, the default) or Redis (several servers); QUEUE_NAME prefixes
+    # its keys, so several installations can share one Redis.
+    QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}")
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "jemput-bola")
+    # Background exports: their files live in the database (any app server sends them) this long, and a
+    # download link works for EXPORT_LINK_MINUTES after it was handed out.
     EXPORT_KEEP_HOURS = _int("EXPORT_KEEP_HOURS", 24)
     EXPORT_LINK_MINUTES = _int("EXPORT_LINK_MINUTES", 60)
     EXPORT_JOBS_PER_USER = _int("EXPORT_JOBS_PER_USER", 2)
+    # At most this many exports run at once in the whole installation (each holds a database read).
+    EXPORTS_RUNNING_MAX = _int("EXPORTS_RUNNING_MAX", 2)
+    # Attempts per job; a worker silent this long (killed, its machine gone) has its job tried again.
+    EXPORT_ATTEMPTS = _int("EXPORT_ATTEMPTS", 3)
+    EXPORT_STALE_SECONDS = _int("EXPORT_STALE_SECONDS", 90)
+    EXPORT_CHUNK_BYTES = _int("EXPORT_CHUNK_BYTES", 1024 * 1024)
     # On PostgreSQL the assists CSV comes straight from COPY (the same bytes, several times faster).
     EXPORT_CSV_COPY = _bool("EXPORT_CSV_COPY", True)
 

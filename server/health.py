@@ -16,6 +16,7 @@ from flask import Response, abort, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, generate_latest, multiprocess
 from sqlalchemy import func, select, text
 
+from server import jobs
 from server.config import INSTANCE_DIR
 from server.extensions import db
 from server.models import ExportJob
@@ -29,8 +30,8 @@ def healthz():
 
 
 def readyz():
-    """Answer 200 when this server can do its work (database reachable, schema current), else 503 and why."""
-    checks = {"database": _database(), "migrations": _migrations()}
+    """Answer 200 when this server can do its work (database, schema current, job queue), else 503 and why."""
+    checks = {"database": _database(), "migrations": _migrations(), "queue": _queue()}
     ready = all(c["ok"] for c in checks.values())
     response = jsonify(status="ok" if ready else "unavailable", checks=checks)
     response.status_code = 200 if ready else 503
@@ -46,6 +47,13 @@ def _database():
         return {"ok": True}
     except Exception as exc:  # any failure means "not ready"; its kind is reported, never its text
         db.session.rollback()
+        return {"ok": False, "error": type(exc).__name__}
+
+
+def _queue():
+    try:
+        return {"ok": True, "pending": jobs.queue().pending()}
+    except Exception as exc:  # Redis down, the queue file unreadable: jobs could not be started
         return {"ok": False, "error": type(exc).__name__}
 
 
@@ -92,6 +100,11 @@ def _queue_metrics():
         depth.labels(status).set(found.get(status, (0, None))[0])
     oldest = found.get("queued", (0, None))[1]
     age.set(0 if oldest is None else max(0.0, time.time() - oldest.timestamp()))
+    tasks = Gauge("jb_queue_tasks", "Tasks waiting in the job queue (-1: unreachable)", registry=registry)
+    try:
+        tasks.set(jobs.queue().pending())
+    except Exception:
+        tasks.set(-1)
     return generate_latest(registry)
 
 

@@ -65,14 +65,15 @@ def drop_pg_database(url):
 
 
 _apps = []
-# Background export files of the whole run go here, never into the developer's instance folder.
-EXPORT_DIR = tempfile.mkdtemp(prefix="jb-exports-")
-atexit.register(shutil.rmtree, EXPORT_DIR, True)
+# The job queues of the whole run live here, never in the developer's instance folder.
+QUEUE_DIR = tempfile.mkdtemp(prefix="jb-queues-")
+atexit.register(shutil.rmtree, QUEUE_DIR, True)
 
 
 def make_app(url, **overrides):
     """Create the app on a database URL with the test settings (its engine is disposed after the test)."""
-    settings = {"SQLALCHEMY_DATABASE_URI": url, "EXPORT_DIR": EXPORT_DIR, **overrides}
+    queue = f"sqlite:///{QUEUE_DIR}/{uuid.uuid4().hex}.sqlite3"
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "QUEUE_URL": queue, "QUEUE_NAME": "test", **overrides}
     config = type("Cfg", (TestConfig,), settings)
     app = create_app(config)
     _apps.append(app)
@@ -221,3 +222,39 @@ def petugas(app):
     client.device_id = device_id
     client.user = user
     return client
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available():
+    """Return whether the test Redis answers (in CI it must)."""
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if IN_CI:
+            raise
+        return False
+
+
+@pytest.fixture
+def worker(app, backend, db_url, tmp_path):
+    """A real job-queue worker process: the embedded SQLite queue beside SQLite, Redis beside PostgreSQL."""
+    from server import jobs
+    from tests.live import Worker
+
+    name = f"jb-test-{uuid.uuid4().hex[:10]}"
+    if backend == "postgresql":
+        if not redis_available():
+            pytest.skip("Redis not reachable (set TEST_REDIS_URL); required when CI=true")
+        app.config["QUEUE_URL"] = REDIS_URL
+    app.config["QUEUE_NAME"] = name
+    app.extensions["jobs"] = jobs.Jobs(app)
+    settings = {"EXPORT_STALE_SECONDS": str(app.config["EXPORT_STALE_SECONDS"])}
+    started = Worker(db_url, app.config["QUEUE_URL"], name, env=settings, log=tmp_path / "worker.log")
+    started.app = app
+    yield started
+    started.stop()
+    app.extensions["jobs"].huey.flush()

@@ -91,6 +91,42 @@ def installed(binary, package):
     return False
 
 
+class Worker:
+    """A job-queue worker process (`flask jobs worker`) on a database and a queue."""
+
+    def __init__(self, db_url, queue_url, queue_name, env=None, log=None):
+        """Start the worker; with log (a path), what it logs is written there."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "QUEUE_URL": queue_url,
+            "QUEUE_NAME": queue_name,
+            "SECRET_KEY": "live-test-secret-0123456789-abcdefghij",
+            "JB_ENV": "test",
+            "PUBLIC_URL": "http://127.0.0.1",
+            "DB_LOCK_TIMEOUT_MS": "20000",
+            **(env or {}),
+        }
+        flask = Path(sys.executable).parent / "flask"
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
+        self.log = out if log else None
+        cmd = [str(flask), "--app", "server:create_app", "jobs", "worker", "--workers", "2"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
+
+    def kill(self):
+        """SIGKILL the worker: its running jobs stop mid-way, as when its machine dies."""
+        self.proc.kill()
+        self.proc.wait()
+        if self.log:
+            self.log.close()
+
+    def stop(self):
+        """Stop the worker."""
+        stop_process(self.proc)
+        if self.log:
+            self.log.close()
+
+
 def stop_process(process, timeout=10):
     """Terminate a child process, killing it if it does not end within timeout seconds."""
     process.terminate()

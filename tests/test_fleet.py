@@ -7,15 +7,24 @@ The layout of a national deployment, small: two gunicorn servers with gthread wo
 import random
 import threading
 import time
+import uuid
 
 import pytest
 import requests
 import sqlalchemy as sa
 
+from server.jobs import make_huey
 from tests import haproxy
-from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
+from tests.conftest import (
+    REDIS_URL,
+    create_pg_database,
+    drop_pg_database,
+    postgres_available,
+    prepare_database,
+    redis_available,
+)
 from tests.factories import make_user, outreach_with_assists
-from tests.live import Phone, Server, free_port, push_same_batch_at_once
+from tests.live import Phone, Server, Worker, free_port, push_same_batch_at_once
 from tests.pgbouncer import PgBouncer
 from tests.pgbouncer import available as pgbouncer_available
 
@@ -30,20 +39,27 @@ def fleet():
     haproxy.require()
     if not pgbouncer_available():
         pytest.skip("pgbouncer not installed; required when CI=true")
+    if not redis_available():
+        pytest.skip("Redis not reachable; required when CI=true")
     url = create_pg_database("jb_fleet")
     prepare_database(url)
     bouncer = PgBouncer(pool_size=10)
     through = bouncer.url(url)
-    servers = [Server(through, workers=2, env={"DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "2"}) for _ in range(2)]
+    queue = {"QUEUE_URL": REDIS_URL, "QUEUE_NAME": f"jb-fleet-{uuid.uuid4().hex[:10]}"}
+    env = {"DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "2", **queue}
+    servers = [Server(through, workers=2, env=env) for _ in range(2)]
+    worker = Worker(through, queue["QUEUE_URL"], queue["QUEUE_NAME"])
     balancer = haproxy.HAProxy([s.port for s in servers])
     try:
         yield balancer.url, servers, url
     finally:
         balancer.stop()
+        worker.stop()
         for s in servers:
             s.stop()
         bouncer.stop()
         drop_pg_database(url)
+        make_huey(queue["QUEUE_URL"], queue["QUEUE_NAME"]).flush()
 
 
 def _users(url, n):
@@ -82,6 +98,29 @@ def test_the_same_batch_through_the_balancer_twice_at_once_has_one_effect(fleet)
     assert _count(url, "SELECT count(*) FROM mutations") == 153
     # The balancer's request id (a UUID) is the one the app answers with and logs.
     assert len(requests.get(f"{lb}/healthz", timeout=5).headers["X-Request-ID"]) == 36
+
+
+def test_an_export_started_through_one_server_downloads_through_the_other(fleet):
+    """No shared disk: the worker writes the file into the database; either server (or the balancer) sends it."""
+    lb, servers, url = fleet
+    (creds,), (boss, password) = _users(url, 1)
+    Phone(lb, *creds).push(outreach_with_assists(120))
+    first, second = (s.url for s in servers)
+    http = requests.Session()
+    http.headers["X-Requested-With"] = "jemput-bola"
+    assert http.post(f"{first}/api/v1/auth/login", json={"username": boss, "password": password}).status_code == 200
+    job = http.post(f"{first}/api/v1/exports/jobs", json={"kind": "assists", "format": "csv"}, timeout=10).json()
+    deadline = time.monotonic() + 30
+    while job["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+        job = http.get(f"{second}/api/v1/exports/jobs/{job['id']}", timeout=10).json()
+    assert (job["status"], job["rows_done"]) == ("done", 120)
+    direct = http.get(f"{first}/api/v1/exports/assists.csv", timeout=30)
+    for base in (second, lb):
+        got = http.get(f"{base}{job['download_url']}", timeout=30)
+        assert got.status_code == 200 and got.content == direct.content
+    assert got.content.count(b"\n") == 121
 
 
 def _send_until_accepted(phone, batch, deadline):

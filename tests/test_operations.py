@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ApiClient, make_app
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data, outreach_with_assists, push
-from tests.live import Phone, Server
+from tests.live import Phone, Server, free_port
 
 
 @pytest.mark.one_backend
@@ -27,6 +27,20 @@ def test_healthz_says_alive_and_readyz_checks_database_and_schema(client, tmp_pa
     body = not_ready.get_json()
     assert body["status"] == "unavailable" and body["checks"]["migrations"]["ok"] is False
     assert body["checks"]["migrations"]["expected"]
+
+
+@pytest.mark.one_backend
+def test_readyz_and_metrics_check_the_job_queue(app, db_url):
+    ready = app.test_client().get("/readyz").get_json()
+    assert ready["checks"]["queue"] == {"ok": True, "pending": 0}
+    # Its Redis down: exports could not start, so the server is not ready (and the metric says -1).
+    cut_off = make_app(db_url, QUEUE_URL=f"redis://127.0.0.1:{free_port()}/0")
+    with cut_off.app_context():
+        answer = cut_off.test_client().get("/readyz")
+        text = cut_off.test_client().get("/metrics").get_data(as_text=True)
+    assert answer.status_code == 503
+    assert answer.get_json()["checks"]["queue"] == {"ok": False, "error": "ConnectionError"}
+    assert "jb_queue_tasks -1.0" in text
 
 
 @pytest.mark.one_backend

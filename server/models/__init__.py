@@ -2,7 +2,7 @@
 
 from server.models.area import Area, Target
 from server.models.audit import AuditEvent
-from server.models.export import ExportJob
+from server.models.export import ExportChunk, ExportJob
 from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
 from server.models.tally import HouseholdCount, TallyCell
 from server.models.user import Device, LoginThrottle, SignInCode, User, UserArea, UserSession
@@ -12,6 +12,7 @@ __all__ = [
     "Assist",
     "AuditEvent",
     "Device",
+    "ExportChunk",
     "ExportJob",
     "HouseholdCount",
     "LoginThrottle",

@@ -1,43 +1,45 @@
-"""Background exports: a long export is written to a file by a thread of the server, with its progress in
-the database, and fetched through a signed link that expires.
+"""Background exports: a worker of the job queue (server/jobs.py) writes the file into the database in chunks,
+with its progress; any app server sends it through a signed link that expires.
 
-No queue or worker service is needed: the thread runs in the app server that took the request. The file is
-kept in EXPORT_DIR (shared storage when several app servers run behind a load balancer) and removed after
-EXPORT_KEEP_HOURS; a job whose thread stopped (the server restarted) is reported as interrupted.
+The job's row is the truth: queued → running (claimed by one worker, with a heartbeat) → done, or failed after
+EXPORT_ATTEMPTS. A job is audited once, when it is asked for, and its rows once, when its file is complete. At
+most EXPORTS_RUNNING_MAX jobs run at once in the whole installation; the others wait queued. The sweep deletes
+files after EXPORT_KEEP_HOURS and sends jobs whose worker went silent to the queue again.
 """
 
 import logging
-import os
-import threading
 import time
 import uuid
 from datetime import date, timedelta
 
-from flask import current_app, send_file
+from flask import Response, current_app, stream_with_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, text, update
 
-from server import unit_of_work
+from server import jobs, unit_of_work
 from server.errors import Problem
 from server.extensions import db
-from server.models import ExportJob, User
+from server.models import ExportChunk, ExportJob, User
 from server.models.types import utcnow
 from server.services import exports
 from server.services.audit import record_event
 
 log = logging.getLogger(__name__)
-# A running job writes its progress at least this often; silence for STALE_AFTER means its thread is gone.
+# A running job writes its progress at least this often; silence for EXPORT_STALE_SECONDS means its worker is gone.
 HEARTBEAT_SECONDS = 1.0
-STALE_AFTER = timedelta(seconds=90)
 _DATES = ("date_from", "date_to")
+_UNFINISHED = ("queued", "running")
+# The class of the advisory lock under which a worker claims one of the running places (PostgreSQL).
+_CLAIM_LOCK = 0x4A43
+# How long a job waits before asking again for a running place, and before a failed attempt's retry.
+WAIT_SECONDS, RETRY_SECONDS = 3, 10
 
 
 def start(user, kind, fmt, args):
-    """Check and audit an export like a direct one, then run it in the background; return the job."""
+    """Check and audit an export like a direct one, then queue it; return the job."""
     unit_of_work.writes()
-    _mark_interrupted(user)
     running = db.session.scalar(
-        select(func.count()).where(ExportJob.user_id == user.id, ExportJob.status.in_(("queued", "running")))
+        select(func.count()).where(ExportJob.user_id == user.id, ExportJob.status.in_(_UNFINISHED))
     )
     if running >= current_app.config["EXPORT_JOBS_PER_USER"]:
         raise Problem("export.busy")
@@ -49,11 +51,9 @@ def start(user, kind, fmt, args):
     job.heartbeat_at = utcnow()
     db.session.add(job)
     db.session.flush()  # its defaults (created_at) are in the answer
-    _sweep(current_app.config["EXPORT_DIR"], current_app.config["EXPORT_KEEP_HOURS"])
-    app = current_app._get_current_object()
-    # The thread starts once the request's unit has committed: it reads the job's row.
-    thread = threading.Thread(target=_run, args=(app, job_id), name=f"export-{job_id}", daemon=True)
-    unit_of_work.after_commit(thread.start)
+    # Queued once the request's unit has committed: the worker reads the job's row.
+    queue = jobs.queue()
+    unit_of_work.after_commit(lambda: queue.enqueue_export(job_id))
     return job
 
 
@@ -73,27 +73,14 @@ def get_job(user, job_id):
     return job
 
 
-def _stale(job):
-    return job.status in ("queued", "running") and job.heartbeat_at and utcnow() - job.heartbeat_at > STALE_AFTER
-
-
-def _mark_interrupted(user):
-    # Jobs whose thread went silent (a restart) are failed for good here, in a write, so they stop counting.
-    for job in db.session.scalars(
-        select(ExportJob).where(ExportJob.user_id == user.id, ExportJob.status.in_(("queued", "running")))
-    ):
-        if _stale(job):
-            job.status, job.error, job.finished_at = "failed", "interrupted", utcnow()
-
-
 def shown_status(job):
-    """Return (status, error) as the API shows them: a job whose thread went silent is failed, interrupted."""
-    return ("failed", "interrupted") if _stale(job) else (job.status, job.error)
+    """Return (status, error) as the API shows them."""
+    return job.status, job.error
 
 
 def download_link(job):
     """Return a fresh signed download link and when it expires, or (None, None) unless the job is done."""
-    if shown_status(job)[0] != "done":
+    if job.status != "done":
         return None, None
     minutes = current_app.config["EXPORT_LINK_MINUTES"]
     url = f"/api/v1/exports/files/{_signer().dumps([str(job.id), job.user_id])}"
@@ -109,28 +96,72 @@ def download(user, token):
     except (BadSignature, ValueError, TypeError):
         raise Problem("export.not_found") from None
     job = db.session.get(ExportJob, uuid.UUID(job_id))
-    if job is None or owner != user.id or job.user_id != user.id or job.status != "done":
+    if job is None or owner != user.id or job.user_id != user.id or job.status not in ("done", "expired"):
         raise Problem("export.not_found")
-    path = _path(job)
-    if not os.path.exists(path):
+    if job.status == "expired":
         raise Problem("export.link_expired")
-    user_id, job_id, kind, fmt, filename = user.id, job.id, job.kind, job.fmt, job.filename
+    user_id, job_id, kind, fmt, filename, size = user.id, job.id, job.kind, job.fmt, job.filename, job.size_bytes
     unit_of_work.apart(lambda: record_event("export.downloaded", user_id, "export", job_id, kind=kind, format=fmt))
-    response = send_file(path, as_attachment=True, download_name=filename)
-    response.content_type = exports.FORMATS[fmt]  # as given: send_file's mimetype would add a second charset
+    response = Response(stream_with_context(_chunks(job_id)), content_type=exports.FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Length"] = str(size)
     return response
 
 
-def _run(app, job_id):
-    with app.app_context():
-        try:
-            _write(db.session.get(ExportJob, job_id))
-        except Exception:  # the thread must record any failure, or the job would hang as "running"
-            log.exception("export job %s failed", job_id)
-            db.session.rollback()
-            _set(job_id, status="failed", error="server_error", finished_at=utcnow())
-        finally:
-            db.session.remove()
+def _chunks(job_id):
+    # One chunk per query: a file of any size goes out in constant memory.
+    n = 0
+    while True:
+        data = db.session.scalar(select(ExportChunk.data).where(ExportChunk.job_id == job_id, ExportChunk.n == n))
+        db.session.rollback()  # no transaction stays open while the client reads
+        if data is None:
+            return
+        yield data
+        n += 1
+
+
+def run(job_id):
+    """Run one attempt of a job (the queue's task); return seconds after which to try again, or None."""
+    job_id = uuid.UUID(str(job_id))
+    claimed = _claim(job_id)
+    if claimed is not True:
+        return claimed
+    try:
+        _write(db.session.get(ExportJob, job_id))
+    except Exception:  # the worker must record any failure, or the job would hang as "running"
+        log.exception("export job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(ExportJob, job_id)
+        last = job.attempts >= current_app.config["EXPORT_ATTEMPTS"]
+        _set(
+            job_id,
+            **(
+                {"status": "failed", "error": "server_error", "finished_at": utcnow()}
+                if last
+                else {"status": "queued", "heartbeat_at": utcnow()}
+            ),
+        )
+        return None if last else RETRY_SECONDS
+    finally:
+        db.session.remove()
+    return None
+
+
+def _claim(job_id):
+    """Take a running place for the job: True, or seconds to wait, or None when there is nothing to do."""
+    with unit_of_work.unit():
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Counting the running jobs and taking a place are one step for every worker of every machine.
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:k, 0)"), {"k": _CLAIM_LOCK})
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.status != "queued":
+            return None  # done, failed, or another worker has it: a second delivery of the same task
+        running = db.session.scalar(select(func.count()).where(ExportJob.status == "running"))
+        if running >= current_app.config["EXPORTS_RUNNING_MAX"]:
+            job.heartbeat_at = utcnow()  # waiting, not lost: the sweep leaves it to this task
+            return WAIT_SECONDS
+        job.status, job.attempts, job.heartbeat_at = "running", job.attempts + 1, utcnow()
+        return True
 
 
 def _write(job):
@@ -139,17 +170,36 @@ def _write(job):
     args = {k: date.fromisoformat(v) if k in _DATES else v for k, v in job.args.items()}
     # Checked again as it runs, not only when it was asked for: the user's rights may have changed meanwhile.
     plan = exports.plan(user, kind, fmt, args)
-    _set(job_id, status="running", rows_total=exports.count_rows(plan), heartbeat_at=utcnow())
-    path = _path(job)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = path + ".part"
+    _set(job_id, rows_total=exports.count_rows(plan), rows_done=0, heartbeat_at=utcnow())
+    with db.engine.begin() as conn:  # what an interrupted attempt left
+        conn.execute(delete(ExportChunk).where(ExportChunk.job_id == job_id))
     rows = exports.source(plan)
     rows.progress = _Heartbeat(job_id)
-    with open(partial, "wb") as out:
-        for chunk in exports.stream(plan, rows, job=str(job_id)):
-            out.write(chunk)
-    os.replace(partial, path)
-    _set(job_id, status="done", finished_at=utcnow(), size_bytes=os.path.getsize(path), rows_done=rows.count)
+    limit = current_app.config["EXPORT_CHUNK_BYTES"]
+    n, size, buffer = 0, 0, bytearray()
+    for chunk in rows.body():
+        buffer += chunk
+        if len(buffer) >= limit:
+            _store(job_id, n, bytes(buffer))
+            n, size, buffer = n + 1, size + len(buffer), bytearray()
+    if buffer or n == 0:
+        _store(job_id, n, bytes(buffer))
+        size += len(buffer)
+    db.session.rollback()  # the long read is over; what follows is one short write
+    with unit_of_work.unit():
+        # Done and audited in one transaction: a retry after a crash here audits nothing twice.
+        db.session.execute(
+            update(ExportJob)
+            .where(ExportJob.id == job_id)
+            .values(status="done", finished_at=utcnow(), size_bytes=size, rows_done=rows.count, heartbeat_at=utcnow())
+        )
+        exports.audit_done(plan, rows.count, job=str(job_id))
+
+
+def _store(job_id, n, data):
+    with db.engine.begin() as conn:
+        conn.execute(ExportChunk.__table__.insert().values(job_id=job_id, n=n, data=data))
+        conn.execute(update(ExportJob).where(ExportJob.id == job_id).values(heartbeat_at=utcnow()))
 
 
 def _set(job_id, **values):
@@ -171,20 +221,31 @@ class _Heartbeat:
             _set(self.job_id, rows_done=count, heartbeat_at=utcnow())
 
 
-def _path(job):
-    return os.path.join(current_app.config["EXPORT_DIR"], f"{job.id}.{job.fmt}")
+def sweep():
+    """Delete files past EXPORT_KEEP_HOURS; return the ids of silent jobs that go back to the queue."""
+    config, now = current_app.config, utcnow()
+    silent = now - timedelta(seconds=config["EXPORT_STALE_SECONDS"])
+    again = []
+    with unit_of_work.unit():
+        expired = select(ExportJob.id).where(
+            ExportJob.status == "done", ExportJob.finished_at < now - timedelta(hours=config["EXPORT_KEEP_HOURS"])
+        )
+        ids = list(db.session.scalars(expired))
+        if ids:
+            db.session.execute(delete(ExportChunk).where(ExportChunk.job_id.in_(ids)))
+            db.session.execute(update(ExportJob).where(ExportJob.id.in_(ids)).values(status="expired"))
+        for job in db.session.scalars(
+            select(ExportJob).where(ExportJob.status.in_(_UNFINISHED), ExportJob.heartbeat_at < silent)
+        ):
+            if job.status == "running" and job.attempts >= config["EXPORT_ATTEMPTS"]:
+                job.status, job.error, job.finished_at = "failed", "interrupted", now
+                continue
+            job.status, job.heartbeat_at = "queued", now
+            again.append(job.id)
+    if ids or again:
+        log.info("export sweep: %d files deleted, %d jobs queued again", len(ids), len(again))
+    return again
 
 
 def _signer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="export-file")
-
-
-def _sweep(folder, hours):
-    """Remove export files older than the keeping time (they hold personal data)."""
-    if not os.path.isdir(folder):
-        return
-    cutoff = time.time() - hours * 3600
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if os.path.isfile(path) and os.path.getmtime(path) < cutoff:
-            os.unlink(path)

@@ -142,6 +142,13 @@ def audit_start(plan, **details):
     )
 
 
+def audit_done(plan, count, **details):
+    """Audit, in the current unit, that a background export's file is complete with `count` rows."""
+    record_event(
+        f"export.{plan.kind}_done", plan.user.id, None, None, format=plan.fmt, rows=count, complete=True, **details
+    )
+
+
 def source(plan):
     """Return the export's row source: `body()` yields the file's bytes, `count` the rows written so far."""
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import IN_CI, make_app
 from tests.factories import make_user
-from tests.live import ROOT, Server
+from tests.live import ROOT, Server, Worker
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,10 +58,13 @@ def serve_site(tmp_path, sqlite_template, areas, prepare=None):
         user = SimpleNamespace(id=made.id, username=made.username, password=made.password)
     pwa_dir = tmp_path / "pwa"
     shutil.copytree(PWA_DIST, pwa_dir)
-    server = Server(url, env={"PWA_DIR": str(pwa_dir), "EXPORT_DIR": str(tmp_path / "exports")})
+    queue = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    server = Server(url, env={"PWA_DIR": str(pwa_dir), "QUEUE_URL": queue, "QUEUE_NAME": "browser"})
+    worker = Worker(url, queue, "browser", log=tmp_path / "worker.log")
     try:
         yield Site(server, url, user, pwa_dir, app)
     finally:
+        worker.stop()
         server.stop()
 
 
