@@ -1,8 +1,9 @@
-"""Flask commands (kebab-case): loading areas, the demo, and creating users. Each command is one unit of work."""
+"""Flask commands (kebab-case): areas, the demo, users, the job worker, backups. Each command is one unit of work."""
 
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -124,8 +125,40 @@ def jobs_sweep_command():
     jobs.queue().sweep()
 
 
+@click.group("backup")
+def backup_group():
+    """Back up the database and restore it."""
+
+
+@backup_group.command("create")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_create_command(path):
+    """Write a consistent backup of the app's database to PATH, while the app runs."""
+    from server import backup
+
+    backup.create(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    click.echo(f"backup written to {path}")
+
+
+@backup_group.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm that the current database is replaced.")
+def backup_restore_command(path, yes):
+    """Replace the app's database with the backup at PATH (stop the app servers first)."""
+    from server import backup
+
+    if not yes:
+        raise click.UsageError("restoring replaces every record of the current database: add --yes")
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours may hold the database while it is replaced
+    backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    click.echo(f"database restored from {path}")
+
+
 def init_app(app):
     """Register the commands."""
     commands = (seed_areas_command, seed_demo_command, create_user_command, import_areas_command)
-    for command in (*commands, balancer_busy_page_command, jobs_group):
+    for command in (*commands, balancer_busy_page_command, jobs_group, backup_group):
         app.cli.add_command(command)
