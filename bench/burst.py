@@ -10,6 +10,7 @@ Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 
 import argparse
+import os
 import random
 import statistics
 import threading
@@ -51,6 +52,7 @@ def main():
         latency = f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
         print(f"  {r['rate']:,.0f} assists/s   request {latency}")
         print(f"  answers: {dict(sorted(r['statuses'].items()))}   resent after a lost answer: {r['resent']}")
+        print(f"  machine busy {r['machine_busy']:.0%}, server CPU {r['server_cpu_ms']:.2f} ms per assist")
         tallies = "equal a direct count" if r["tallies_ok"] else "DIFFER from a direct count"
         print(f"  check: lost {r['lost']}, duplicated {r['duplicated']}, tallies {tallies}")
     ratio = two["rate"] / one["rate"]
@@ -59,6 +61,8 @@ def main():
         print(f"bench: burst_{key}_assists_per_s {r['rate']:.0f} 1/s")
         for q in ("p50", "p95", "p99"):
             print(f"bench: burst_{key}_{q}_ms {r[q]:.0f} ms")
+        print(f"bench: burst_{key}_machine_busy {r['machine_busy'] * 100:.0f} %")
+        print(f"bench: burst_{key}_server_cpu_per_assist {r['server_cpu_ms']:.2f} ms")
         print(f"bench: burst_{key}_lost {r['lost']} records")
         print(f"bench: burst_{key}_duplicated {r['duplicated']} records")
         print(f"bench: burst_{key}_5xx_not_503 {r['bad_5xx']} answers")
@@ -176,10 +180,11 @@ def _burst(args, base, people):
             if i in lossy:
                 time.sleep(0.3 + random.random() * 0.7)  # a slow link
 
-    started = time.perf_counter()
+    started, machine, phones_cpu = time.perf_counter(), _machine_cpu(), time.process_time()
     with ThreadPoolExecutor(args.concurrency) as pool:
         list(pool.map(day, range(len(phones))))
     seconds = time.perf_counter() - started
+    (busy, total), phones_cpu = _machine_cpu(machine), time.process_time() - phones_cpu
     expected = sum(count for _, count in plans)
     quantiles = statistics.quantiles(latencies, n=100)
     admin_phone = Phone(base, admin[0], admin[1])
@@ -196,9 +201,23 @@ def _burst(args, base, people):
         "statuses": {str(k): v for k, v in statuses.items()},
         "bad_5xx": sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500 and k != 503),
         "resent": resent[0],
+        # How busy the whole machine was, and the CPU the servers (app, PgBouncer, PostgreSQL, HAProxy) spent per
+        # assist: the machine's busy time less this process, which plays the phones.
+        "machine_busy": busy / total,
+        "server_cpu_ms": max(0.0, busy - phones_cpu) * 1000 / expected,
         "tally_households": tally.json()["total"]["households"],
         "tally_persons": tally.json()["total"]["persons"],
     }
+
+
+def _machine_cpu(since=None):
+    """Return (busy, total) CPU seconds of the whole machine from /proc/stat, or their change since `since`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    now = ((sum(fields) - idle) / ticks, sum(fields) / ticks)
+    return now if since is None else (now[0] - since[0], now[1] - since[1])
 
 
 def _check(url, expected):

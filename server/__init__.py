@@ -49,6 +49,9 @@ def create_app(config=None):
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    if app.config.get("DATABASE_READ_URL"):
+        replica = database_url(app.config["DATABASE_READ_URL"])
+        app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}), "replica": replica}
     logs.init_app(app)  # first: every answer, a refused one too, carries its request id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"), render_as_batch=True)

@@ -38,6 +38,8 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
     # Any postgres:// or postgresql:// URL (what Heroku/Dokku-style platforms give) works: database.py picks psycopg.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jemput-bola.db'}")
+    # A streaming replica of it, for dashboards and exports (optional; any postgres:// URL form).
+    DATABASE_READ_URL = os.environ.get("DATABASE_READ_URL") or None
     # hide_parameters: database errors must never carry KK numbers or names into logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # Connections each app process keeps (and may add under load), and how long a request waits for one before

@@ -8,7 +8,7 @@ written by `apart()`, on a short transaction of its own after the failed unit wa
 
 import contextlib
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 
 from server.extensions import db
 
@@ -29,6 +29,16 @@ def writes():
     pending = session.new or session.dirty or session.deleted
     if session.in_transaction() and not pending and session.get_bind().dialect.name == "sqlite":
         session.rollback()
+
+
+def from_replica():
+    """Let this read-only use case (a dashboard, an export) read from DATABASE_READ_URL, when one is set.
+
+    A replica is a moment behind the primary: fine for figures and files, never for a write's checks. A write
+    declared afterwards (`writes()`, `apart()`) goes to the primary again.
+    """
+    if current_app.config.get("DATABASE_READ_URL"):
+        g.jb_replica = True
 
 
 def apart(record):

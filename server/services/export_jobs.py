@@ -131,6 +131,7 @@ def run(job_id):
     except Exception:  # the worker must record any failure, or the job would hang as "running"
         log.exception("export job %s failed", job_id)
         db.session.rollback()
+        unit_of_work.writes()  # what follows reads the job's row on the primary, never a replica
         job = db.session.get(ExportJob, job_id)
         last = job.attempts >= current_app.config["EXPORT_ATTEMPTS"]
         _set(

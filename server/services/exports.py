@@ -151,6 +151,7 @@ def audit_done(plan, count, **details):
 
 def source(plan):
     """Return the export's row source: `body()` yields the file's bytes, `count` the rows written so far."""
+    unit_of_work.from_replica()  # the long read goes to the replica when there is one
     builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
     return builders[plan.kind](plan)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, literal, or_, select
 
+from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, Device, TallyCell, Target, User, UserArea
@@ -28,6 +29,7 @@ def cell_filter(area):
 
 def tallies(user, args):
     """Return the total and the rows of one area grouped `by` a dimension, with targets and ranks."""
+    unit_of_work.from_replica()
     area = resolve_area(user, args.get("area"))
     by = args["by"]
     if by == "child" and area.level == 4:
