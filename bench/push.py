@@ -6,6 +6,7 @@ Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 
 import argparse
+import os
 import statistics
 import threading
 import time
@@ -35,7 +36,10 @@ def main():
         prepare_database(url)
         users = _make_users(url, args.clients)
         push = _bench_push(url, users, args)
+        db_cpu, client_cpu = cpu_seconds(postgres_pids()), time.process_time()
         raw = _bench_raw_insert(url, args)
+        # The reference's CPU: PostgreSQL's and this process's (the client that builds and sends the rows).
+        raw_cpu_ms = (cpu_seconds(postgres_pids()) - db_cpu + time.process_time() - client_cpu) * 1000 / args.assists
     finally:
         drop_pg_database(url)
     ratio = push["rate"] / raw
@@ -44,12 +48,22 @@ def main():
         f"gunicorn {args.workers} workers, PostgreSQL"
     )
     print(f"  {push['rate']:,.0f} assists/s   request latency p50 {push['p50']:.0f} ms, p95 {push['p95']:.0f} ms")
+    cpu = push["app_cpu_ms"] + push["db_cpu_ms"]
+    print(
+        f"  server CPU per assist: {cpu:.3f} ms (app {push['app_cpu_ms']:.3f} + PostgreSQL {push['db_cpu_ms']:.3f});"
+        " ODK Central: about 10 ms"
+    )
     print(f"Raw batched INSERT of the same rows ({args.batch} per commit): {raw:,.0f} rows/s")
+    print(f"  its CPU per row: {raw_cpu_ms:.3f} ms (PostgreSQL + client)")
     print(f"Ratio push / raw insert: {ratio:.2f}\n")
     print(f"bench: push_assists_per_s {push['rate']:.0f} 1/s")
     print(f"bench: push_request_p50_ms {push['p50']:.1f} ms")
     print(f"bench: push_request_p95_ms {push['p95']:.1f} ms")
+    print(f"bench: push_app_cpu_per_assist {push['app_cpu_ms']:.3f} ms")
+    print(f"bench: push_db_cpu_per_assist {push['db_cpu_ms']:.3f} ms")
+    print(f"bench: push_server_cpu_per_assist {cpu:.3f} ms")
     print(f"bench: raw_insert_rows_per_s {raw:.0f} 1/s")
+    print(f"bench: raw_insert_cpu_per_row {raw_cpu_ms:.3f} ms")
     print(f"bench: push_to_raw_ratio {ratio:.3f} ratio")
 
 
@@ -82,16 +96,53 @@ def _bench_push(url, users, args):
                     latencies.append(elapsed)
 
         threads = [threading.Thread(target=run, args=(p, b)) for p, b in zip(phones, plans, strict=True)]
+        app_pids = [server.proc.pid, *server.worker_pids()]
+        app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(postgres_pids())
         started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        app_cpu, db_cpu = cpu_seconds(app_pids) - app_cpu, cpu_seconds(postgres_pids()) - db_cpu
     finally:
         server.stop()
     quantiles = statistics.quantiles(latencies, n=100)
-    return {"rate": per_client * args.clients / elapsed, "p50": quantiles[49], "p95": quantiles[94]}
+    done = per_client * args.clients
+    return {
+        "rate": done / elapsed,
+        "p50": quantiles[49],
+        "p95": quantiles[94],
+        "app_cpu_ms": app_cpu * 1000 / done,
+        "db_cpu_ms": db_cpu * 1000 / done,
+    }
+
+
+def postgres_pids():
+    """Return the pids of every PostgreSQL process on this machine (the server the benchmark runs on)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def cpu_seconds(pids):
+    """Return the user + system CPU seconds the given processes have used (those still alive)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def _plan(phone, count, size):
