@@ -20,7 +20,6 @@ NAMING = {
 }
 
 
-
 class _Session(Session):
     """Sends the reads of a use case that asked for the replica (unit_of_work.from_replica) there."""
 

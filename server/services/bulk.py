@@ -8,9 +8,18 @@ from server.extensions import db
 
 
 def insert_rows(model, rows):
-    """Insert rows with one executemany (psycopg pipelines it: one round trip, statement prepared once)."""
+    """Insert rows in one round trip: on PostgreSQL as multi-row VALUES statements (see _many)."""
     if rows:
-        db.session.execute(insert(model.__table__), rows)
+        db.session.execute(_many(insert(model.__table__), model), rows)
+
+
+def _many(stmt, model):
+    # psycopg's executemany sends every row as a statement of its own, parsed and planned each time: with
+    # prepared statements off (PgBouncer), that was most of PostgreSQL's work per pushed record. A RETURNING
+    # clause makes SQLAlchemy send the rows as a few multi-row VALUES statements instead ("insertmanyvalues").
+    if db.session.get_bind().dialect.name != "postgresql":
+        return stmt
+    return stmt.returning(*model.__table__.primary_key.columns)
 
 
 def chunked_in(model, column, values, *conditions, size=500, lock=False):
@@ -33,7 +42,7 @@ def in_values(column, values, name="values"):
 
 
 def upsert_add(model, rows, key, columns):
-    """Insert rows, or add their `columns` onto the row already stored under `key` (one executemany)."""
+    """Insert rows, or add their `columns` onto the row already stored under `key` (one round trip; keys unique)."""
     if not rows:
         return
     dialect = db.session.get_bind().dialect.name
@@ -42,4 +51,4 @@ def upsert_add(model, rows, key, columns):
     stmt = stmt.on_conflict_do_update(
         index_elements=list(key), set_={c: table[c] + getattr(stmt.excluded, c) for c in columns}
     )
-    db.session.execute(stmt, rows)
+    db.session.execute(_many(stmt, model), rows)
