@@ -1,4 +1,4 @@
-"""Bulk SQL helpers shared by the writers: executemany inserts, chunked IN lookups, portable upserts."""
+"""Bulk SQL helpers shared by the writers: bulk inserts (COPY on PostgreSQL), chunked IN lookups, portable upserts."""
 
 from sqlalchemy import ARRAY, any_, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -8,15 +8,47 @@ from server.extensions import db
 
 
 def insert_rows(model, rows):
-    """Insert rows in one round trip: on PostgreSQL as multi-row VALUES statements (see _many)."""
-    if rows:
-        db.session.execute(_many(insert(model.__table__), model), rows)
+    """Insert rows (dicts of column values) in one round trip: PostgreSQL's COPY there, an executemany elsewhere."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        _copy(model.__table__, rows)
+    else:
+        db.session.execute(insert(model.__table__), rows)
+
+
+def _copy(table, rows):
+    # psycopg's executemany sends each row as a statement of its own, parsed and planned every time with
+    # prepared statements off (PgBouncer); one multi-row INSERT instead cost as much Python converting its
+    # long text. COPY sends rows as data: a tenth of the database work and little of ours. Values go through
+    # each column's own bind conversion, and columns a row leaves out get their Python default, as INSERT does.
+    dialect = db.session.get_bind().dialect
+    given = set().union(*rows)
+    columns = [c for c in table.columns if c.name in given or c.default is not None]
+    steps = []
+    for column in columns:
+        default = column.default
+        steps.append((column.name, column.type.dialect_impl(dialect).bind_processor(dialect), default))
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # names from the table, never input
+        for row in rows:
+            copy.write_row([_value(row, *step) for step in steps])
+
+
+def _value(row, name, process, default):
+    if name in row:
+        value = row[name]
+    elif default is None:
+        value = None
+    else:
+        value = default.arg(None) if default.is_callable else default.arg
+    return process(value) if process is not None and value is not None else value
 
 
 def _many(stmt, model):
-    # psycopg's executemany sends every row as a statement of its own, parsed and planned each time: with
-    # prepared statements off (PgBouncer), that was most of PostgreSQL's work per pushed record. A RETURNING
-    # clause makes SQLAlchemy send the rows as a few multi-row VALUES statements instead ("insertmanyvalues").
+    # Upserts cannot COPY: a RETURNING clause makes SQLAlchemy send their rows as a few multi-row VALUES
+    # statements ("insertmanyvalues") instead of one parsed statement per row (see _copy).
     if db.session.get_bind().dialect.name != "postgresql":
         return stmt
     return stmt.returning(*model.__table__.primary_key.columns)
