@@ -43,9 +43,12 @@ export async function follow(box, job) {
   mount(box, status, bar);
   while (job.status === "queued" || job.status === "running") {
     const known = job.rows_total !== null && job.rows_total !== undefined;
-    status.textContent = known
-      ? t("jobs.running", { done: num(job.rows_done), total: num(job.rows_total) })
-      : t("jobs.runningNoTotal");
+    // Queued: every running place of the installation is taken (or a worker is picking it up).
+    if (job.status === "queued") status.textContent = t("jobs.waiting");
+    else
+      status.textContent = known
+        ? t("jobs.running", { done: num(job.rows_done), total: num(job.rows_total) })
+        : t("jobs.runningNoTotal");
     if (known && job.rows_total > 0) bar.value = Math.round((100 * job.rows_done) / job.rows_total);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     job = await request(api.exportJob(job.id));
@@ -54,8 +57,9 @@ export async function follow(box, job) {
   return job;
 }
 
-/** The outcome of a finished job: its link, or why it failed. */
+/** The outcome of a finished job: its link, that its file was deleted, or why it failed. */
 export function jobResult(job) {
+  if (job.status === "expired") return h("p", { class: "sub" }, t("jobs.expired"));
   if (job.status !== "done") return h("p", { class: "alert", role: "alert" }, t("jobs.failed", { error: job.error }));
   return [
     h(
