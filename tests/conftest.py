@@ -108,7 +108,8 @@ def prepare_database(url, areas=TEST_AREAS):
 
 def _dispose():
     db.session.remove()
-    db.engine.dispose()
+    for engine in db.engines.values():  # the replica's too (DATABASE_READ_URL)
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
