@@ -1,5 +1,5 @@
 """Prometheus counters, safe with several gunicorn workers (PROMETHEUS_MULTIPROC_DIR, set by gunicorn.conf.py):
-requests by route and status, push items by result, change-stream lock waits, 503 answers. Served at /metrics
+requests by route and status, push items by result, waits for an account's push lock, 503 answers. Served at /metrics
 by health.py, with the export queue's depth and age.
 """
 
@@ -19,7 +19,7 @@ BUSY = Counter("jb_busy_answers_total", "503 answers (with Retry-After), by prob
 
 
 def observe_lock_wait(seconds):
-    """Record how long a writer waited for the change-stream lock."""
+    """Record how long a push waited for its account's lock (another batch of the same account)."""
     LOCK_WAIT.observe(seconds)
 
 
