@@ -30,8 +30,8 @@ def _copy(table, rows):
         default = column.default
         steps.append((column.name, column.type.dialect_impl(dialect).bind_processor(dialect), default))
     names = ", ".join(f'"{c.name}"' for c in columns)
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # names from the table, never input
+    raw = db.session.connection().connection.driver_connection  # the session's own transaction
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # names: the table's
         for row in rows:
             copy.write_row([_value(row, *step) for step in steps])
 
