@@ -24,6 +24,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def _env(db_url, **settings):
+    """Return the environment of a server or worker process of the tests on db_url (one shared secret)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "live-test-secret-0123456789-abcdefghij",
+        "JB_ENV": "test",
+        "PUBLIC_URL": "http://127.0.0.1",
+        "DB_LOCK_TIMEOUT_MS": "20000",
+        **settings,
+    }
+
+
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
@@ -31,15 +44,7 @@ class Server:
         """Start the server; with log (a path), its access and error logs are written there."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "SECRET_KEY": "live-test-secret-0123456789-abcdefghij",
-            "JB_ENV": "test",
-            "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
-            "DB_LOCK_TIMEOUT_MS": "20000",
-            **(env or {}),
-        }
+        env = _env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None
@@ -96,17 +101,7 @@ class Worker:
 
     def __init__(self, db_url, queue_url, queue_name, env=None, log=None):
         """Start the worker; with log (a path), what it logs is written there."""
-        env = {
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "QUEUE_URL": queue_url,
-            "QUEUE_NAME": queue_name,
-            "SECRET_KEY": "live-test-secret-0123456789-abcdefghij",
-            "JB_ENV": "test",
-            "PUBLIC_URL": "http://127.0.0.1",
-            "DB_LOCK_TIMEOUT_MS": "20000",
-            **(env or {}),
-        }
+        env = _env(db_url, QUEUE_URL=queue_url, QUEUE_NAME=queue_name, **(env or {}))
         flask = Path(sys.executable).parent / "flask"
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None

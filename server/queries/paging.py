@@ -16,7 +16,7 @@ def encode_cursor(value, prefix):
     return base64.urlsafe_b64encode(f"{prefix}{value}".encode()).decode().rstrip("=")
 
 
-def decode_text(cursor, prefix, problem="paging.bad_cursor"):
+def decode_text(cursor, prefix, problem="paging.bad_cursor", field="cursor"):
     """Return what a cursor of the list named by prefix holds after its prefix; raise a problem if not ours."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
@@ -24,7 +24,7 @@ def decode_text(cursor, prefix, problem="paging.bad_cursor"):
     except (ValueError, binascii.Error, UnicodeDecodeError):
         text = ""
     if not text.startswith(prefix):
-        raise Problem(problem, {"cursor": ["Invalid value."]})
+        raise Problem(problem, {field: ["Invalid value."]})
     return text[len(prefix) :]
 
 

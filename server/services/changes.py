@@ -120,10 +120,7 @@ def decode(cursor, prefix, problem, field="cursor"):
     """Return the position of a cursor made by encode (or by a version before transaction ids); (0, 0) for none."""
     if not cursor:
         return (0, 0)
-    try:
-        value = paging.decode_text(cursor, prefix, problem)
-    except Problem:
-        value = ""
+    value = paging.decode_text(cursor, prefix, problem, field)
     xid, _, seq = value.rpartition(".")
     if not seq.isdigit() or not (xid.isdigit() or xid == ""):
         raise Problem(problem, {field: ["Invalid value."]})

@@ -73,11 +73,6 @@ def get_job(user, job_id):
     return job
 
 
-def shown_status(job):
-    """Return (status, error) as the API shows them."""
-    return job.status, job.error
-
-
 def download_link(job):
     """Return a fresh signed download link and when it expires, or (None, None) unless the job is done."""
     if job.status != "done":
@@ -132,17 +127,11 @@ def run(job_id):
         log.exception("export job %s failed", job_id)
         db.session.rollback()
         unit_of_work.writes()  # what follows reads the job's row on the primary, never a replica
-        job = db.session.get(ExportJob, job_id)
-        last = job.attempts >= current_app.config["EXPORT_ATTEMPTS"]
-        _set(
-            job_id,
-            **(
-                {"status": "failed", "error": "server_error", "finished_at": utcnow()}
-                if last
-                else {"status": "queued", "heartbeat_at": utcnow()}
-            ),
-        )
-        return None if last else RETRY_SECONDS
+        if db.session.get(ExportJob, job_id).attempts >= current_app.config["EXPORT_ATTEMPTS"]:
+            _set(job_id, status="failed", error="server_error", finished_at=utcnow())
+            return None
+        _set(job_id, status="queued", heartbeat_at=utcnow())
+        return RETRY_SECONDS
     finally:
         db.session.remove()
     return None

@@ -36,14 +36,12 @@ class ExportJobSchema(StrictSchema):
     id = fields.UUID()
     kind = fields.Function(lambda job: job.kind.replace("_", "-"))
     format = fields.String(attribute="fmt")
-    status = fields.Function(
-        lambda job: export_jobs.shown_status(job)[0], metadata={"description": "queued, running, done or failed"}
-    )
+    status = fields.String(metadata={"description": "queued, running, done, failed or expired (file deleted)"})
     rows_total = fields.Integer(allow_none=True)
     rows_done = fields.Integer()
     filename = fields.String(allow_none=True)
     size_bytes = fields.Integer(allow_none=True)
-    error = fields.Function(lambda job: export_jobs.shown_status(job)[1], allow_none=True)
+    error = fields.String(allow_none=True)
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
     download_url = fields.Function(lambda job: export_jobs.download_link(job)[0], allow_none=True)
