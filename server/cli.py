@@ -11,6 +11,7 @@ from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area, User
+from server.models.user import ROLES
 
 
 @click.command("seed-areas")
@@ -57,7 +58,7 @@ def seed_demo_command(seed, end_date, assists, if_empty):
 @click.command("create-user")
 @with_appcontext
 @click.option("--username", required=True)
-@click.option("--role", required=True, type=click.Choice(["enumerator", "coordinator", "supervisor", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "areas", multiple=True, help="Area code of the scope; repeat for several.")
 @click.option("--display-name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

@@ -124,6 +124,7 @@ CATALOGUE = {
         "Wilayah ini di luar wilayah tugas Anda.",
     ),
     "area.not_found": (404, "Area not found.", "Wilayah tidak ditemukan."),
+    "area.choose": (422, "Choose an area first.", "Pilih wilayah terlebih dahulu."),
     "tally.no_children": (
         422,
         "A desa has no child areas; group by petugas, day, kind of place or outcome instead.",

@@ -56,6 +56,11 @@ _FIELD_MESSAGES_ID = [
     (r"The file is empty\.", "Berkas kosong."),
     (r"No rows to import\.", "Tidak ada baris untuk diimpor."),
     (r"More values than columns\.", "Jumlah isian melebihi jumlah kolom."),
+    (r"Not a valid XLSX file\.", "Bukan berkas XLSX yang sah."),
+    (r"Not valid base64\.", "Bukan base64 yang sah."),
+    (r"Send the file as csv or as xlsx \(exactly one\)\.", "Kirim berkas sebagai csv atau xlsx (salah satu saja)."),
+    (r"Not a valid date \(YYYY-MM-DD\)\.", "Bukan tanggal yang sah (YYYY-MM-DD atau DD/MM/YYYY)."),
+    (r"Outside the census period, or in the future\.", "Di luar masa sensus, atau tanggal yang belum tiba."),
 ]
 _COMPILED_ID = [(re.compile(f"^{p}$"), r) for p, r in _FIELD_MESSAGES_ID]
 

@@ -9,6 +9,7 @@ written by `apart()`, on a short transaction of its own after the failed unit wa
 import contextlib
 
 from flask import current_app, g, has_app_context
+from sqlalchemy import text
 
 from server.extensions import db
 
@@ -39,6 +40,15 @@ def from_replica():
     """
     if current_app.config.get("DATABASE_READ_URL"):
         g.jb_replica = True
+
+
+def exclusive(kind, key=0):
+    """Hold a lock named (kind, key) until the unit ends: one such unit at a time on every server.
+
+    PostgreSQL: a transaction-scoped advisory lock; SQLite's write transaction already excludes every writer.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key})
 
 
 def apart(record):

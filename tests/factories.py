@@ -17,6 +17,7 @@ def make_user(role="enumerator", areas=None, username=None, password=PASSWORD, *
         "enumerator": ["35.09.19.1001"],
         "coordinator": ["35.09.19"],
         "supervisor": ["35.09"],
+        "province_supervisor": ["35"],
         "admin": [],
     }[role]
     with unit_of_work.unit():  # the test owns this unit of work, as a request or a command would

@@ -138,8 +138,10 @@ def _wait_until(check, timeout=20):
 
 
 def _lock_waits(engine):
+    # This test's database only: tests running beside it wait on locks of their own.
+    query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
     with engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").scalar()
+        return conn.exec_driver_sql(query).scalar()
 
 
 def test_a_worker_killed_mid_job_loses_nothing_and_audits_once(app, worker, backend, db_url, tmp_path):

@@ -110,6 +110,7 @@ def _wait_for_lock_wait(engine, timeout=20):
     deadline = time.monotonic() + timeout
     query = sa.text(
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
+        "AND datname = current_database() "
         "AND (query ILIKE 'COPY mutations%' OR query ILIKE 'INSERT INTO mutations%' OR query ILIKE 'UPDATE devices%')"
     )
     while time.monotonic() < deadline:

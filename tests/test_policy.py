@@ -18,6 +18,17 @@ EXPECTED = {
         "exports.unmask",
         "users.manage",
         "targets.manage",
+        "progress.import",
+        "audit.view",
+    },
+    # A provinsi follows and ranks its kabupaten, sets their targets and loads the office's figures; it looks
+    # at records but leaves deciding on them to the kabupaten.
+    "province_supervisor": {
+        "figures.view",
+        "review.view",
+        "exports.create",
+        "targets.manage",
+        "progress.import",
         "audit.view",
     },
 }
@@ -26,9 +37,16 @@ ASSIGNABLE = {
     "enumerator": [],
     "coordinator": [],
     "supervisor": ["enumerator", "coordinator"],
-    "admin": ["enumerator", "coordinator", "supervisor", "admin"],
+    "province_supervisor": [],
+    "admin": ["enumerator", "coordinator", "supervisor", "province_supervisor", "admin"],
 }
-AREAS = {"enumerator": ["35.09.19.1001"], "coordinator": ["35.09.19"], "supervisor": ["35.09"], "admin": []}
+AREAS = {
+    "enumerator": ["35.09.19.1001"],
+    "coordinator": ["35.09.19"],
+    "supervisor": ["35.09"],
+    "province_supervisor": ["35"],
+    "admin": [],
+}
 # One request per action; 403 when the role may not, anything else when it may.
 PROBES = {
     "figures.view": ("get", "/api/v1/tallies?by=child&area=35.09.19", None),
@@ -38,6 +56,11 @@ PROBES = {
     "exports.unmask": ("get", "/api/v1/exports/assists.csv?area=35.09.19&unmask=true", None),
     "users.manage": ("get", "/api/v1/users", None),
     "targets.manage": ("get", "/api/v1/targets?area=35.09", None),
+    "progress.import": (
+        "post",
+        "/api/v1/progress",
+        {"rows": [{"area_code": "35.09.19", "date": "2020-03-05", "persons": 1}]},
+    ),
     "audit.view": ("get", "/api/v1/audit-events", None),
 }
 

@@ -175,7 +175,7 @@ def _cells():
     return {key: values for key, values in cells.items() if any(values)}
 
 
-def test_child_rows_rank_by_achievement_with_targets(app):
+def test_child_rows_rank_by_our_work_until_the_office_publishes(app):
     from server.models import Target
 
     db.session.add_all(
@@ -192,14 +192,22 @@ def test_child_rows_rank_by_achievement_with_targets(app):
     log_households_n(b, "35.09.20.1001", 10, members=5)  # 50 of 500: 10 %
     sup = staff_client(app, "supervisor", ["35.09"])
     body = sup.get("/api/v1/tallies").get_json()
-    assert body["area"]["code"] == "35.09"
+    assert body["area"]["code"] == "35.09" and body["rank_by"] == "households"
     first, second = body["rows"][0], body["rows"][1]
-    assert (first["key"], first["rank"], first["target_persons"], first["achievement_pct"]) == ("35.09.19", 1, 50, 40.0)
-    assert (second["key"], second["rank"], second["achievement_pct"]) == ("35.09.20", 2, 10.0)
-    assert body["rows"][-1]["households"] == 0  # every kecamatan is listed, idle ones at the bottom
-    assert body["total"]["persons"] == 70 and body["total"]["achievement_pct"] == 2.8
-    by_persons = sup.get("/api/v1/tallies", query_string={"rank_by": "persons"}).get_json()
-    assert by_persons["rows"][0]["key"] == "35.09.20"
+    assert (first["key"], first["rank"], first["target_persons"], first["assisted_of_target_pct"]) == (
+        "35.09.20",
+        1,
+        500,
+        10.0,
+    )
+    assert (second["key"], second["rank"], second["assisted_of_target_pct"]) == ("35.09.19", 2, 40.0)
+    # Every kecamatan is listed; the idle ones share the bottom rank (zero is a figure, not a gap).
+    assert body["rows"][-1]["households"] == 0 and body["rows"][-1]["rank"] == 3
+    # No official figure yet: participation is unknown, never our own count taken for it.
+    assert first["participation_pct"] is None and first["achievement_pct"] is None and first["took_part"] is None
+    assert body["total"]["persons"] == 70 and body["total"]["assisted_of_target_pct"] == 2.8
+    by_participation = sup.get("/api/v1/tallies", query_string={"rank_by": "participation"}).get_json()
+    assert {r["rank"] for r in by_participation["rows"]} == {None}
 
 
 def log_households_n(phone, desa, n, **fields):
@@ -245,7 +253,11 @@ def test_scope_and_role_matrix(app):
     for area, status in (("35.09", 200), ("35.09.20", 200), ("53.03", 404), ("53", 404), ("99.99", 404)):
         assert sup.get("/api/v1/tallies", query_string={"area": area}).status_code == status, area
     assert admin.get("/api/v1/tallies", query_string={"area": "53"}).status_code == 200
-    assert admin.get("/api/v1/tallies").get_json()["errors"] == {"area": ["Wajib diisi."]}
+    # An admin without an area sees the country: its provinsi ranked.
+    national = admin.get("/api/v1/tallies").get_json()
+    assert (national["area"]["code"], national["area"]["level"]) == ("", 0) and len(national["rows"]) == 2
+    by_day = admin.get("/api/v1/tallies", query_string={"by": "day"})
+    assert (by_day.status_code, by_day.get_json()["problem"]) == (422, "area.choose")
     desa = coord.get("/api/v1/tallies", query_string={"area": "35.09.19.1001"})
     assert (desa.status_code, desa.get_json()["problem"]) == (422, "tally.no_children")
     bad = coord.get("/api/v1/tallies", query_string={"by": "kk", "from": "2026-02-30", "x": 1})

@@ -6,7 +6,19 @@ from flask import current_app, request
 
 from server.errors import Problem
 
-RESOURCES = ("auth", "devices", "sync", "areas", "tallies", "review", "exports", "users", "targets", "audit_events")
+RESOURCES = (
+    "auth",
+    "devices",
+    "sync",
+    "areas",
+    "tallies",
+    "review",
+    "exports",
+    "users",
+    "targets",
+    "progress",
+    "audit_events",
+)
 
 
 def register(api):

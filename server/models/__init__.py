@@ -3,6 +3,7 @@
 from server.models.area import Area, Target
 from server.models.audit import AuditEvent
 from server.models.export import ExportChunk, ExportJob
+from server.models.progress import OfficialProgress
 from server.models.record import Assist, Mutation, Outreach, RecordConflict, ReviewEvent, SyncCounter
 from server.models.tally import HouseholdCount, TallyCell
 from server.models.user import Device, LoginThrottle, SignInCode, User, UserArea, UserSession
@@ -17,6 +18,7 @@ __all__ = [
     "HouseholdCount",
     "LoginThrottle",
     "Mutation",
+    "OfficialProgress",
     "Outreach",
     "RecordConflict",
     "ReviewEvent",

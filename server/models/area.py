@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-LEVELS = {1: "provinsi", 2: "kabupaten", 3: "kecamatan", 4: "desa"}
+LEVELS = {0: "nasional", 1: "provinsi", 2: "kabupaten", 3: "kecamatan", 4: "desa"}
 
 
 class Area(db.Model):
@@ -24,6 +24,11 @@ class Area(db.Model):
     target: Mapped["Target | None"] = relationship(lazy="raise_on_sql", viewonly=True)
 
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+
+
+def national():
+    """Return the root of the tree, the whole country above the 38 provinsi (not a row: code "", level 0)."""
+    return Area(code="", name="Indonesia", level=0, parent_code=None)
 
 
 class Target(db.Model):

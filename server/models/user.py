@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-ROLES = ("enumerator", "coordinator", "supervisor", "admin")
+ROLES = ("enumerator", "coordinator", "supervisor", "province_supervisor", "admin")
 # The area level a role's scope is expressed at.
-SCOPE_LEVEL = {"enumerator": 4, "coordinator": 3, "supervisor": 2}
+SCOPE_LEVEL = {"enumerator": 4, "coordinator": 3, "supervisor": 2, "province_supervisor": 1}
 
 
 class User(UserMixin, db.Model):
@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(default=True)
     session_epoch: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)

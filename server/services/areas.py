@@ -96,7 +96,7 @@ def import_areas(text, dry_run):
     """Check every row of an area list (code, name, level, parent); unless dry_run and all are valid, load it."""
     rows = csv_import.read_rows(text, AREA_COLUMNS, AREA_COLUMNS[:4])
     for _, row in rows:
-        row["code"], row["parent"] = _dotted(row.get("code", "")), _dotted(row.get("parent", ""))
+        row["code"], row["parent"] = dotted(row.get("code", "")), dotted(row.get("parent", ""))
     in_file = {row.get("code"): _level(row.get("level", "")) for _, row in rows}
     parents = areas_by_code({row.get("parent") for _, row in rows if row.get("parent")})
     seen = {}
@@ -141,7 +141,7 @@ def import_areas(text, dry_run):
     return report
 
 
-def _dotted(code):
+def dotted(code):
     """Return a code in the dotted form; lists often drop the dots (3509191001 is 35.09.19.1001)."""
     if code.isdigit() and len(code) in (4, 6, 10):
         return ".".join(filter(None, (code[:2], code[2:4], code[4:6], code[6:])))

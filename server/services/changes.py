@@ -11,7 +11,7 @@ import time
 
 from sqlalchemy import select, text, tuple_, update
 
-from server import metrics
+from server import metrics, unit_of_work
 from server.errors import Problem
 from server.extensions import db
 from server.models import SyncCounter
@@ -35,7 +35,7 @@ def serialise_account(user_id):
     if not _postgres():
         return
     started = time.perf_counter()
-    db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :id)"), {"kind": _PUSH_LOCK, "id": user_id})
+    unit_of_work.exclusive(_PUSH_LOCK, user_id)
     metrics.observe_lock_wait(time.perf_counter() - started)
 
 

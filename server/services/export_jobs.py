@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import Response, current_app, stream_with_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 
 from server import jobs, unit_of_work
 from server.errors import Problem
@@ -140,9 +140,8 @@ def run(job_id):
 def _claim(job_id):
     """Take a running place for the job: True, or seconds to wait, or None when there is nothing to do."""
     with unit_of_work.unit():
-        if db.session.get_bind().dialect.name == "postgresql":
-            # Counting the running jobs and taking a place are one step for every worker of every machine.
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:k, 0)"), {"k": _CLAIM_LOCK})
+        # Counting the running jobs and taking a place are one step for every worker of every machine.
+        unit_of_work.exclusive(_CLAIM_LOCK)
         job = db.session.get(ExportJob, job_id)
         if job is None or job.status != "queued":
             return None  # done, failed, or another worker has it: a second delivery of the same task

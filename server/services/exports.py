@@ -209,6 +209,11 @@ class DictRows:
                 self.progress(self.count)
 
 
+def file_bytes(columns, rows, fmt):
+    """Return a whole small file (a template to fill in) written as exports write theirs."""
+    return b"".join((_csv_chunks if fmt == "csv" else _xlsx_chunks)(columns, rows))
+
+
 def _csv_header(columns):
     # The BOM lets spreadsheet programs see UTF-8; lines end in \n, as COPY writes them.
     buffer = io.StringIO("\ufeff")

@@ -9,11 +9,15 @@ from flask import current_app
 from server.errors import Problem
 from server.extensions import db
 from server.models import Area
+from server.models import area as area_model
 from server.models.user import ROLES
 from server.services import scope
 
-STAFF = frozenset({"coordinator", "supervisor", "admin"})
+STAFF = frozenset({"coordinator", "supervisor", "province_supervisor", "admin"})
+REVIEWERS = frozenset({"coordinator", "supervisor", "admin"})
 MANAGERS = frozenset({"supervisor", "admin"})
+# Those who answer for a kabupaten or a provinsi: targets, the office's official figures, the audit log.
+OVERSEERS = frozenset({"supervisor", "province_supervisor", "admin"})
 # The roles a supervisor may give; only an admin creates supervisors and admins.
 SUPERVISED = ("enumerator", "coordinator")
 
@@ -21,12 +25,13 @@ TABLE = {
     "records.log": frozenset({"enumerator", "coordinator"}),  # upload households helped, from a phone
     "figures.view": STAFF,  # tallies, rankings, the daily report, silent phones
     "review.view": STAFF,  # the review list, one record, duplicates
-    "review.decide": STAFF,  # approve / flag / reject, bulk approve, void a duplicate
+    "review.decide": REVIEWERS,  # approve / flag / reject, bulk approve, void a duplicate (a provinsi only looks)
     "exports.create": STAFF,
     "exports.unmask": None,  # EXPORT_UNMASK_ROLES, configured per deployment
     "users.manage": MANAGERS,  # accounts, their phones and sign-in codes, the users import
-    "targets.manage": MANAGERS,
-    "audit.view": MANAGERS,
+    "targets.manage": OVERSEERS,
+    "progress.import": OVERSEERS,  # the census office's own figures (e.g. SP Online), per area and date
+    "audit.view": OVERSEERS,
 }
 
 
@@ -48,12 +53,18 @@ def require(user, action):
         raise Problem("auth.forbidden")
 
 
-def resolve_area(user, code, action="figures.view"):
-    """Return the area a staff user acts on (default: their own) after the role check; outside scope is 404."""
+def resolve_area(user, code, action="figures.view", national=False):
+    """Return the area a staff user acts on (default: their own) after the role check; outside scope is 404.
+
+    With national, an admin without an area gets the whole country; anyone else without a single area of
+    their own is asked to choose one.
+    """
     require(user, action)
+    if code is None and national and user.role == "admin":
+        return area_model.national()
     if code is None:
         if len(user.area_codes) != 1:
-            raise Problem("request.invalid", {"area": ["Missing data for required field."]})
+            raise Problem("area.choose")
         code = user.area_codes[0]
     area = db.session.get(Area, code)
     if area is None or not scope.area_in_scope(user, code):

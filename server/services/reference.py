@@ -55,6 +55,7 @@ ROLE_LABELS = {
     "enumerator": ("Petugas", "Enumerator"),
     "coordinator": ("Koordinator Kecamatan", "Sub-district coordinator"),
     "supervisor": ("Supervisor Kabupaten", "District supervisor"),
+    "province_supervisor": ("Supervisor Provinsi", "Province supervisor"),
     "admin": ("Admin", "Admin"),
 }
 

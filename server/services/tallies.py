@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, literal, or_, select, true
 
 from server import unit_of_work
 from server.errors import Problem
@@ -13,29 +13,45 @@ from server.models import Area, Device, TallyCell, Target, User, UserArea
 from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
+from server.services import progress
 from server.services.policy import resolve_area
 
-# The tally_cells column holding the code of an area's children, by the area's level.
-CHILD_COLUMN = {1: TallyCell.kabupaten_code, 2: TallyCell.kecamatan_code, 3: TallyCell.desa_code}
-AREA_COLUMN = {2: TallyCell.kabupaten_code, 3: TallyCell.kecamatan_code, 4: TallyCell.desa_code}
+# The tally_cells column holding the code of the areas of one level (a provinsi's is its kabupaten's prefix).
+LEVEL_COLUMN = {
+    1: func.substr(TallyCell.kabupaten_code, 1, 2),
+    2: TallyCell.kabupaten_code,
+    3: TallyCell.kecamatan_code,
+    4: TallyCell.desa_code,
+}
+# How many levels down a ranking may reach (a provinsi's kecamatan, the country's kabupaten).
+MAX_DEPTH = 2
 
 
 def cell_filter(area):
     """Return the tally_cells condition selecting one area's cells."""
+    if area.level == 0:
+        return true()
     if area.level == 1:
         return TallyCell.kabupaten_code.startswith(area.code + ".")
-    return AREA_COLUMN[area.level] == area.code
+    return LEVEL_COLUMN[area.level] == area.code
 
 
 def tallies(user, args):
-    """Return the total and the rows of one area grouped `by` a dimension, with targets and ranks."""
+    """Return the total and the rows of one area grouped `by` a dimension, with targets, official progress and
+    ranks."""
     unit_of_work.from_replica()
-    area = resolve_area(user, args.get("area"))
+    area = resolve_area(user, args.get("area"), national=True)
     by = args["by"]
+    level = args.get("level") or area.level + 1
     if by == "child" and area.level == 4:
         raise Problem("tally.no_children")
+    if by == "child" and not area.level < level <= min(4, area.level + MAX_DEPTH):
+        raise Problem("request.invalid", {"level": [f"Must be between {area.level + 1} and {area.level + 2}."]})
+    if by != "child" and area.level == 0:
+        raise Problem("area.choose")
     group = {"enumerator": TallyCell.owner_id, "day": TallyCell.day, "place_kind": TallyCell.place_kind}
-    column = CHILD_COLUMN.get(area.level) if by == "child" else group.get(by)
+    column = LEVEL_COLUMN[level] if by == "child" else group.get(by)
+    args = {**args, "level": level}
     where = _conditions(area, args)
     if args.get("state") or by == "outcome":
         # Outcome and state are column families, not keys: sum the forty detail columns and pick.
@@ -48,10 +64,11 @@ def tallies(user, args):
             sums = {key: _pick(values, statuses, OUTCOMES) for key, values in raw.items()}
     else:
         sums = _raw_sums(where, column, SUMMARY)
-    rows = _ROWS[by](area, sums, args)
+    rows, rank_by = _ROWS[by](area, sums, args)
     total = _figures(_add(sums.values()))
     _targets(total, _target_of([area.code]).get(area.code))
-    return {"area": area, "by": by, "as_of": utcnow(), "total": total, "rows": rows}
+    _official(total, progress.figures([area.code], args.get("date_from"), args.get("date_to"))[area.code])
+    return {"area": area, "by": by, "rank_by": rank_by, "as_of": utcnow(), "total": total, "rows": rows}
 
 
 def _conditions(area, args):
@@ -104,40 +121,75 @@ def _target_of(codes):
 
 
 def _targets(row, target):
-    """Add population, target and achievement (persons against population × target %) to a row."""
+    """Add population, target and our own assisted persons against the target to a row."""
     if target is None:
-        row.update(population=None, target_pct=None, target_persons=None, achievement_pct=None, participation_pct=None)
+        row.update(population=None, target_pct=None, target_persons=None, assisted_of_target_pct=None)
         return
     target_persons = round(target.population * float(target.target_pct) / 100)
     row.update(
         population=target.population,
         target_pct=float(target.target_pct),
         target_persons=target_persons,
-        achievement_pct=round(100 * row["persons"] / target_persons, 1) if target_persons else None,
-        participation_pct=round(100 * row["persons"] / target.population, 2) if target.population else None,
+        assisted_of_target_pct=round(100 * row["persons"] / target_persons, 1) if target_persons else None,
     )
 
 
-def _rank(rows, key):
-    """Give rows a competition rank (1, 2, 2, 4) by key, highest first; rows are returned in rank order."""
-    rows.sort(key=key, reverse=True)
+def _official(row, figures):
+    """Add the office's figures and what follows from them: participation against population and target, the
+    gap to the target, and the jemput bola share (persons we assisted of those who took part)."""
+    row.update(figures)
+    total, population, target = figures["took_part_total"], row.get("population"), row.get("target_pct")
+    participation = round(100 * total / population, 2) if total is not None and population else None
+    took = figures["took_part"]
+    row.update(
+        participation_pct=participation,
+        gap_pct=round(participation - target, 2) if participation is not None and target is not None else None,
+        achievement_pct=round(100 * participation / target, 1) if participation is not None and target else None,
+        share_pct=round(100 * row["persons"] / took, 1) if took and took > 0 else None,
+    )
+
+
+def _rank(rows, measure):
+    """Give rows a competition rank (1, 2, 2, 4) by a measure, highest first; rows without it (no official
+    figure, no target) get no rank and come last. Rows are returned in rank order."""
+    key = _RANK_KEYS[measure]
+    ranked = [r for r in rows if key(r) is not None]
+    unranked = [r for r in rows if key(r) is None]
+    ranked.sort(key=key, reverse=True)
     previous, rank = None, 0
-    for i, row in enumerate(rows, start=1):
+    for i, row in enumerate(ranked, start=1):
         if key(row) != previous:
             rank, previous = i, key(row)
         row["rank"] = rank
-    return rows
+    for row in unranked:
+        row["rank"] = None
+    return ranked + unranked
+
+
+def _areas_at(area, level):
+    """Return the areas of a level inside an area (its children, or theirs), by code."""
+    inside = Area.parent_code.is_(None) if area.level == 0 else Area.parent_code == area.code
+    for _ in range(level - area.level - 1):
+        inside = Area.parent_code.in_(select(Area.code).where(inside))
+    return db.session.scalars(select(Area).where(inside).order_by(Area.code)).all()
 
 
 def _child_rows(area, sums, args):
-    children = db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)).all()
-    targets = _target_of([c.code for c in children])
+    children = _areas_at(area, args["level"])
+    codes = [c.code for c in children]
+    targets = _target_of(codes)
+    official = progress.figures(codes, args.get("date_from"), args.get("date_to"))
     rows = []
     for child in children:
         row = _figures(sums.get(child.code, {}), key=child.code, label=child.name)
         _targets(row, targets.get(child.code))
+        _official(row, official[child.code])
         rows.append(row)
-    return _rank(rows, _RANK_KEYS[args.get("rank_by") or "achievement"])
+    measure = args.get("rank_by")
+    if measure is None:
+        # The offices rank by participation; until they publish, by what we did ourselves.
+        measure = "participation" if any(r["participation_pct"] is not None for r in rows) else "households"
+    return _rank(rows, measure), measure
 
 
 def _enumerator_rows(area, sums, args):
@@ -152,20 +204,27 @@ def _enumerator_rows(area, sums, args):
         row = _figures(sums.get(uid, {}), key=str(uid), label=user.display_name, username=user.username)
         row.update(device_fields(devices.get(uid)))
         rows.append(row)
-    return _rank(rows, _RANK_KEYS[args.get("rank_by") or "households"])
+    measure = args.get("rank_by") or "households"
+    return _rank(rows, measure), measure
 
 
 def _day_rows(area, sums, args):
-    start, end = day_span(sorted(sums), args.get("date_from"), args.get("date_to"))
+    published = [r.day for r in progress.series(area.code, args.get("date_to") or utcnow().date())]
+    start, end = day_span(sorted({*sums, *published}), args.get("date_from"), args.get("date_to"))
     rows, cumulative, day = [], 0, start
+    official = progress.daily(area.code, start, end) if start is not None else {}
+    target = _target_of([area.code]).get(area.code)
     # Every day of the span, worked or not, so the chart's line has no gaps.
     while day is not None and day <= end:
         row = _figures(sums.get(day, {}), key=day.isoformat(), label=day.isoformat())
         cumulative += row["persons"]
-        row.update(cumulative_persons=cumulative, rank=None)
+        total, gained = official.get(day, (None, None))
+        row.update(cumulative_persons=cumulative, rank=None, took_part=gained, took_part_total=total)
+        if total is not None and target is not None and target.population:
+            row["participation_pct"] = round(100 * total / target.population, 2)
         rows.append(row)
         day += timedelta(days=1)
-    return rows
+    return rows, None
 
 
 def day_span(days, date_from, date_to):
@@ -191,17 +250,27 @@ def day_span(days, date_from, date_to):
 def _code_rows(codes):
     def build(area, sums, args):
         rows = [_figures(sums.get(code, {}), key=code, label=code) for code in codes]
-        return _rank(rows, _RANK_KEYS[args.get("rank_by") or "households"])
+        measure = args.get("rank_by") if args.get("rank_by") in ("persons", "households") else "households"
+        return _rank(rows, measure), measure
 
     return build
 
 
+def _then(field, *more):
+    """Return a ranking key: field (None when missing: the row is not ranked), ties broken by the others."""
+    return lambda r: None if r.get(field) is None else (r[field], *(r.get(m) or 0 for m in more))
+
+
+# What rows can be ranked by (the measures the offices report, and our own work).
 _RANK_KEYS = {
-    # Achievement against target; rows without a target rank below every row with one, by persons.
-    "achievement": lambda r: (r.get("achievement_pct") is not None, r.get("achievement_pct") or 0, r["persons"]),
-    "persons": lambda r: (r["persons"], r["households"]),
-    "households": lambda r: (r["households"], r["persons"]),
+    "participation": _then("participation_pct", "took_part_total"),
+    "took_part": _then("took_part", "took_part_total"),
+    "achievement": _then("achievement_pct", "participation_pct"),
+    "share": _then("share_pct", "persons"),
+    "persons": _then("persons", "households"),
+    "households": _then("households", "persons"),
 }
+RANK_MEASURES = tuple(_RANK_KEYS)
 
 _ROWS = {
     "child": _child_rows,

@@ -52,7 +52,7 @@ def import_targets(actor, text, dry_run):
         elif repeat := csv_import.first_seen(seen, code, line):
             errors["area_code"] = repeat
         for name in ("population", "households"):
-            number = _whole(row.get(name, ""))
+            number = csv_import.whole_number(row.get(name, ""))
             if number is None:
                 errors[name] = ["Not a valid integer."]
             values[name] = number
@@ -90,11 +90,6 @@ def _figures(target):
     if target is None:
         return None
     return {"population": target.population, "households": target.households, "target_pct": float(target.target_pct)}
-
-
-def _whole(text):
-    text = text.replace(".", "").replace(" ", "")  # 12.345 is how a spreadsheet in id-ID writes twelve thousand
-    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 def _percent(text):

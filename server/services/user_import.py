@@ -15,7 +15,12 @@ from server.services.users import account_errors, new_user
 COLUMNS = ("username", "display_name", "role", "areas", "password")
 REQUIRED = ("username", "role", "areas")
 # What people write in the role column of a spreadsheet.
-ROLE_WORDS = {"petugas": "enumerator", "koordinator": "coordinator", "kortim": "coordinator"}
+ROLE_WORDS = {
+    "petugas": "enumerator",
+    "koordinator": "coordinator",
+    "kortim": "coordinator",
+    "supervisor_provinsi": "province_supervisor",
+}
 _SPLIT = re.compile(r"[\s;,|]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

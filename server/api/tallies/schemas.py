@@ -6,6 +6,7 @@ from marshmallow import fields, validate, validates_schema
 from server.api.areas.schemas import AREA_CODE, AreaSchema
 from server.api.schemas_base import StrictSchema, UTCDateTimeField
 from server.models.record import REVIEW_STATES
+from server.services.tallies import RANK_MEASURES
 
 STATES = (*REVIEW_STATES, "voided")
 
@@ -31,8 +32,10 @@ class TallyArgsSchema(DateRangeMixin, StrictSchema):
     by = fields.String(
         load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))
     )
+    # by=child: which level's areas to rank (default: the area's children; at most two levels down).
+    level = fields.Integer(load_default=None, validate=validate.Range(1, 4))
     state = fields.String(load_default=None, validate=validate.OneOf(STATES))
-    rank_by = fields.String(load_default=None, validate=validate.OneOf(("achievement", "persons", "households")))
+    rank_by = fields.String(load_default=None, validate=validate.OneOf(RANK_MEASURES))
 
 
 class TallyRowSchema(ma.Schema):
@@ -51,8 +54,17 @@ class TallyRowSchema(ma.Schema):
     population = fields.Integer(allow_none=True)
     target_pct = fields.Float(allow_none=True)
     target_persons = fields.Integer(allow_none=True)
-    achievement_pct = fields.Float(allow_none=True)
+    # Our own assisted persons against the target (not the census' participation).
+    assisted_of_target_pct = fields.Float(allow_none=True)
+    # The census office's figures (null: it published none for the range).
+    took_part = fields.Integer(allow_none=True)
+    took_part_households = fields.Integer(allow_none=True)
+    took_part_total = fields.Integer(allow_none=True)
+    official_as_of = fields.Date(allow_none=True)
     participation_pct = fields.Float(allow_none=True)
+    gap_pct = fields.Float(allow_none=True)
+    achievement_pct = fields.Float(allow_none=True)
+    share_pct = fields.Float(allow_none=True)
     cumulative_persons = fields.Integer()
     last_sync_at = UTCDateTimeField(allow_none=True)
     app_version = fields.String(allow_none=True)
@@ -65,6 +77,7 @@ class TallySchema(ma.Schema):
 
     area = fields.Nested(AreaSchema)
     by = fields.String()
+    rank_by = fields.String(allow_none=True)
     as_of = UTCDateTimeField()
     total = fields.Nested(TallyRowSchema)
     rows = fields.List(fields.Nested(TallyRowSchema))

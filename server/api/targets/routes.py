@@ -3,8 +3,8 @@
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
+from server.api.import_schemas import ImportReportSchema, ImportSchema
 from server.api.targets import schemas as s
-from server.api.users.schemas import ImportReportSchema, ImportSchema
 from server.services import targets
 
 bp = Blueprint("targets", __name__, description="Census targets per area")
@@ -34,4 +34,4 @@ def set_target(body, code):
 @bp.response(200, ImportReportSchema)
 def import_targets(body):
     """Import targets from CSV (area_code, population, households, target_pct); all rows or none."""
-    return targets.import_targets(current_user, body["csv"], body["dry_run"])
+    return targets.import_targets(current_user, body["upload"], body["dry_run"])

@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
+from server.api.import_schemas import ImportReportSchema, ImportSchema
 from server.api.users import schemas as s
 from server.services import sign_in_codes, user_import, users
 
@@ -67,8 +68,8 @@ def issue_sign_in_code(user_id):
 
 @bp.post("/import")
 @login_required
-@bp.arguments(s.ImportSchema)
-@bp.response(200, s.ImportReportSchema)
+@bp.arguments(ImportSchema)
+@bp.response(200, ImportReportSchema)
 def import_users(body):
     """Import accounts from CSV (username, display_name, role, areas, password); all rows or none."""
-    return user_import.import_users(current_user, body["csv"], body["dry_run"])
+    return user_import.import_users(current_user, body["upload"], body["dry_run"])

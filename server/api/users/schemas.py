@@ -58,23 +58,6 @@ class PasswordSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(8, 256), load_only=True)
 
 
-class ImportSchema(StrictSchema):
-    """A CSV file's text; with dry_run nothing is written."""
-
-    csv = fields.String(required=True, validate=validate.Length(1, 1_000_000))
-    dry_run = fields.Boolean(load_default=True)
-
-
-class ImportReportSchema(StrictSchema):
-    """What an import did (or would do)."""
-
-    dry_run = fields.Boolean()
-    rows = fields.Integer()
-    created = fields.Integer()
-    updated = fields.Integer()
-    without_password = fields.Integer()
-
-
 class AccountSchema(StrictSchema):
     """Who an account is: name, role (with its label in the request's language) and areas."""
 

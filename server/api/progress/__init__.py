@@ -1,0 +1,1 @@
+"""Official progress (the census office's own counts) per area and date."""
