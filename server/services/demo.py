@@ -1,6 +1,9 @@
-"""A realistic, deterministic demo: Kabupaten Jember and Timor Tengah Utara, 30 days of jemput-bola work.
+"""A realistic, deterministic demo: Kabupaten Jember and Timor Tengah Utara, 30 days of jemput-bola work, and
+the census office's figures for every kabupaten of Jawa Timur and NTT told as the source articles tell them.
 
-Every figure here is made up (targets are marked is_demo); only the area names and codes are real.
+Every figure here is made up (targets and official figures are marked is_demo); only area names and codes are
+real. Nothing happens after the demo's "now" (the current time, or the end of the chosen last day), and every
+phone last synced when its last record arrived, so the silent-phone list agrees with the records.
 """
 
 import random
@@ -13,7 +16,9 @@ from server import unit_of_work
 from server.extensions import db
 from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, User, UserArea
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
-from server.services import tally_cells
+from server.models.types import utcnow
+from server.services import demo_progress, tally_cells
+from server.services.areas import upsert_areas
 from server.services.changes import stamp_changes
 from server.services.demo_names import FAMILY_NAMES, GIVEN_NAMES
 from server.services.passwords import hash_password
@@ -21,16 +26,22 @@ from server.services.passwords import hash_password
 KABUPATEN = {"35.09": ("jember", 50.0), "53.03": ("ttu", 18.0)}
 DEMO_PASSWORD = "jemputbola"  # noqa: S105 - printed by `make run`; demo accounts only
 DESA_PER_PETUGAS = 4
-# Kaliwates (Jember's busiest) and Jelbuk (its quietest) as in the source article.
-ACTIVITY = {"35.09.19": 3.0, "35.09.25": 0.3}
+# Of those who took part, about how many jemput bola helped, per kabupaten (the rest did it on their own).
+SHARE = {"35.09": 0.28, "53.03": 0.12}
+# The zone the demo's local times are in: WIB in Jawa Timur, WITA in NTT.
+UTC_OFFSET = {"35": 7, "53": 8}
+# About one petugas in twelve stops syncing three days before the end: the silent phones to call.
+SILENT_SHARE, SILENT_DAYS = 1 / 12, 3
 PLACE_WEIGHTS = [30, 12, 15, 8, 8, 7, 5, 5, 7, 3]
 OUTCOME_WEIGHTS = [72, 12, 9, 7]
 COMMENTS = ["Nomor KK tidak terbaca, mohon cek ulang.", "Jumlah anggota keluarga tidak sesuai KK."]
 
 
-def seed_demo(seed=2020, end=None, days=30, assists_target=20000):
-    """Create demo users, devices, targets, outreaches and assists; return counts. Needs the areas loaded."""
+def seed_demo(seed=2020, end=None, days=30, assists_target=5000):
+    """Create demo users, devices, targets, official progress, outreaches and assists; return counts. Needs the
+    demo kabupaten's areas loaded (the other kabupaten of their provinsi are added here when missing)."""
     unit_of_work.writes()
+    _ensure_kabupaten()
     rng = random.Random(seed)
     end = end or date.today()
     given, family = GIVEN_NAMES, FAMILY_NAMES
@@ -51,11 +62,33 @@ def seed_demo(seed=2020, end=None, days=30, assists_target=20000):
                 user = _user(f"ptg.{kslug}.{n}", "enumerator", pw, group, name)
                 users.append(user)
                 petugas.append((user, kec.code, group))
+    users += [
+        _user(f"prov.{slug}", "province_supervisor", pw, [code], f"Supervisor Provinsi {slug.upper()}")
+        for code, slug in (("35", "jatim"), ("53", "ntt"))
+    ]
     db.session.add_all(users)
     db.session.flush()
+    finals = demo_progress.seed_official(rng, end, days)
     coordinators = {u.area_codes[0]: u.id for u in users if u.role == "coordinator"}
-    counts = _fieldwork(rng, petugas, coordinators, (end, days, assists_target), (given, family))
+    counts = _fieldwork(rng, petugas, coordinators, (end, days, assists_target, finals), (given, family))
     return {"users": len(users), **counts}
+
+
+def _ensure_kabupaten():
+    """Load the kabupaten of the demo's provinsi (their official figures are ranked against each other)."""
+    from server.services.areas import country_rows
+
+    wanted = tuple(f"{code[:2]}." for code in KABUPATEN)
+    rows = []
+    for row in country_rows():
+        if row["level"] > 2:
+            break  # the generator goes a level at a time: the kabupaten are all out
+        if (row["level"] == 1 and row["code"] + "." in wanted) or (
+            row["level"] == 2 and row["code"].startswith(wanted)
+        ):
+            rows.append(row)
+    known = set(db.session.scalars(select(Area.code).where(Area.code.in_([r["code"] for r in rows]))))
+    upsert_areas([r for r in rows if r["code"] not in known])
 
 
 def demo_present():
@@ -102,18 +135,35 @@ def _split_target(rng, kec_code, pop, kk, pct):
         db.session.add(Target(area_code=d.code, population=dpop, households=dkk, target_pct=pct, is_demo=True))
 
 
+def _now(end):
+    """Return the demo's present: now, or the evening of a last day in the past (WIB)."""
+    evening = datetime.combine(end, time(11), UTC)  # 18:00 WIB
+    return min(utcnow(), evening) if end >= utcnow().date() else evening
+
+
 def _fieldwork(rng, petugas, coordinators, span, names):
-    end, days, assists_target = span
+    end, days, assists_target, finals = span
     given, family = names
-    weights = [ACTIVITY.get(kec, 1.0) for _, kec, _ in petugas]
+    now = _now(end)
+    per_kecamatan = {}
+    for _, kec, _ in petugas:
+        per_kecamatan[kec] = per_kecamatan.get(kec, 0) + 1
+    # Work follows the office's figures: a kecamatan where many took part had many helped.
+    weights = [finals.get(kec, 1) * SHARE[kec[:5]] / per_kecamatan[kec] for _, kec, _ in petugas]
+    silent = {user.id for user, _, _ in rng.sample(petugas, max(1, round(SILENT_SHARE * len(petugas))))}
     mean_per_outreach = 14
     n_outreaches = assists_target // mean_per_outreach
     outreaches, assists, reviews = [], [], []
     recent_kk = []
     for _ in range(n_outreaches):
         user, kec, group = rng.choices(petugas, weights)[0]
-        day = end - timedelta(days=rng.randrange(days))
-        start = datetime.combine(day, time(rng.randrange(7, 14), rng.choice((0, 15, 30, 45))), UTC)
+        first = SILENT_DAYS if user.id in silent else 0
+        day = end - timedelta(days=rng.randrange(first, days))
+        offset = timedelta(hours=UTC_OFFSET[kec[:2]])
+        start = datetime.combine(day, time(rng.randrange(7, 14), rng.choice((0, 15, 30, 45))), UTC) - offset
+        if start > now - timedelta(hours=1):
+            # Today's work that has not happened yet: it happened the day before.
+            day, start = day - timedelta(days=1), start - timedelta(days=1)
         kind = rng.choices(PLACE_KINDS, PLACE_WEIGHTS)[0]
         desa = rng.choice(group)
         oid = uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -123,6 +173,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
                 user,
                 desa,
                 start,
+                now,
                 place_kind=kind,
                 place_name=_place_name(kind, desa),
                 date=day,
@@ -131,17 +182,20 @@ def _fieldwork(rng, petugas, coordinators, span, names):
             )
         )
         for k in range(max(1, int(rng.gauss(mean_per_outreach, 6)))):
+            at = start + timedelta(minutes=6 * k + rng.randrange(5))
+            if at > now:
+                break
             # About one in a hundred households is logged twice, as happens in the field.
             kk = rng.choice(recent_kk) if recent_kk and rng.random() < 0.01 else _kk(rng, kec)
             recent_kk = [*recent_kk, kk][-200:]
             outcome = _outcome(rng, kind)
-            at = start + timedelta(minutes=6 * k + rng.randrange(5))
             aid = uuid.UUID(int=rng.getrandbits(128), version=4)
             row = _record(
                 aid,
                 user,
                 desa,
                 at,
+                now,
                 outreach_id=oid,
                 kk_number=kk,
                 head_name=f"{rng.choice(given).title()} {rng.choice(family).title()}",
@@ -152,7 +206,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
                 phone=None,
                 notes=None,
             )
-            _review(rng, row, end, reviews, coordinators[kec])
+            _review(rng, row, now, reviews, coordinators[kec])
             assists.append(row)
     # Change numbers in the order the records would have arrived, as on a real server.
     stamp_changes(sorted(outreaches + assists, key=lambda r: r["received_at"]))
@@ -160,22 +214,38 @@ def _fieldwork(rng, petugas, coordinators, span, names):
     db.session.execute(insert(Assist), assists)
     if reviews:
         db.session.execute(insert(ReviewEvent), reviews)
-    devices = [
-        {
-            "id": uuid.UUID(int=rng.getrandbits(128), version=4),
-            "user_id": u.id,
-            "app_version": "0.1.0",
-            "last_sync_at": datetime.combine(end, time(17), UTC) - timedelta(hours=rng.choice((1, 2, 5, 30, 80))),
-            "pending_count": rng.choice((0, 0, 0, 3)),
-        }
-        for u, _, _ in petugas
-    ]
+    last_received = {}
+    for row in outreaches + assists:
+        last_received[row["owner_id"]] = max(last_received.get(row["owner_id"], row["received_at"]), row["received_at"])
+    devices = [_device(rng, u, last_received.get(u.id), now, u.id in silent) for u, _, _ in petugas]
     db.session.execute(insert(Device), devices)
     tally_cells.rebuild()
     return {"outreaches": len(outreaches), "assists": len(assists), "devices": len(devices)}
 
 
-def _record(rid, user, desa, at, **fields):
+def _device(rng, user, last_received, now, silent):
+    """Return a petugas' phone: it last synced when its last record arrived, or later (never before)."""
+    if silent:
+        # Stopped syncing days ago, some with records still on the phone.
+        synced = last_received or now - timedelta(days=SILENT_DAYS + 1)
+        pending = rng.choice((0, 2, 5))
+    else:
+        synced = max(last_received or now, now - timedelta(minutes=rng.randrange(10, 300)))
+        pending = 0
+    return {
+        "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+        "user_id": user.id,
+        "app_version": "0.1.0",
+        "created_at": min(synced, now - timedelta(days=31)),
+        "last_seen_at": synced,
+        "last_sync_at": min(synced, now),
+        "pending_count": pending,
+    }
+
+
+def _record(rid, user, desa, at, now, **fields):
+    # Uploaded when a signal came: minutes to hours later, never after the demo's present.
+    received = min(at + timedelta(minutes=_upload_delay(rid)), now)
     return {
         "id": rid,
         "owner_id": user.id,
@@ -183,8 +253,8 @@ def _record(rid, user, desa, at, **fields):
         "kecamatan_code": desa[:8],
         "version": 1,
         "device_time": at,
-        "received_at": at + timedelta(hours=3),
-        "updated_at": at + timedelta(hours=3),
+        "received_at": received,
+        "updated_at": received,
         "content_hash": "demo",
         "clock_suspect": False,
         **fields,
@@ -211,8 +281,13 @@ def _outcome(rng, kind):
     return rng.choices(OUTCOMES, weights)[0]
 
 
-def _review(rng, row, end, reviews, coordinator_id):
-    age = (end - row["device_time"].date()).days
+def _upload_delay(rid):
+    """Return a record's upload delay in minutes, 2 to 300, fixed by its id (so the demo stays deterministic)."""
+    return 2 + rid.int % 299
+
+
+def _review(rng, row, now, reviews, coordinator_id):
+    age = (now - row["received_at"]).days
     if age < 3:
         return
     roll = rng.random()

@@ -92,7 +92,14 @@ TALLY_COLUMNS = (
     ("Penduduk", "population"),
     ("Target (%)", "target_pct"),
     ("Target jiwa", "target_persons"),
-    ("Capaian (%)", "achievement_pct"),
+    ("Jiwa didampingi terhadap target (%)", "assisted_of_target_pct"),
+    ("Ikut serta pada periode (angka resmi)", "took_part"),
+    ("Ikut serta sampai akhir periode", "took_part_total"),
+    ("Angka resmi per tanggal", "official_as_of"),
+    ("Partisipasi (%)", "participation_pct"),
+    ("Selisih dari target (poin)", "gap_pct"),
+    ("Capaian target (%)", "achievement_pct"),
+    ("Porsi jemput bola (%)", "share_pct"),
     ("Jiwa kumulatif", "cumulative_persons"),
 )
 COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}

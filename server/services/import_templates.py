@@ -1,10 +1,7 @@
 """Files to fill in for the imports, so nobody has to guess a column name or an area code."""
 
-from sqlalchemy import select
-
-from server.extensions import db
-from server.models import Area
 from server.models.types import utcnow
+from server.queries import areas
 from server.services import exports, policy, progress
 
 # Per import: the right it needs, its columns, and the file name's stem.
@@ -14,9 +11,9 @@ KINDS = {"progress": ("progress.import", progress.COLUMNS, "progres-resmi")}
 def template(actor, kind, code, fmt):
     """Return (file name, bytes, content type): the import's columns, one row per child area of the area."""
     action, columns, stem = KINDS[kind]
-    area = policy.resolve_area(actor, code, action)
-    children = db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code))
+    area = policy.resolve_area(actor, code, action, national=True)
+    children = areas.below(area)
     today = utcnow().date().isoformat()
     rows = [{"area_code": c.code, "name": c.name, "date": today} for c in children]
     body = exports.file_bytes([(name, name) for name in columns], rows, fmt)
-    return f"{stem}-{area.code}.{fmt}", body, exports.FORMATS[fmt]
+    return f"{stem}-{area.code or 'indonesia'}.{fmt}", body, exports.FORMATS[fmt]

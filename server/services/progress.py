@@ -16,6 +16,7 @@ from server import unit_of_work
 from server.extensions import db
 from server.models import Area, OfficialProgress
 from server.models.types import utcnow
+from server.queries import areas as area_queries
 from server.services import csv_import, policy, scope
 from server.services.areas import dotted
 from server.services.audit import record_event
@@ -165,17 +166,14 @@ def _replace(groups, checked):
 
 def overview(actor, code, day):
     """Return an area, the days its children have figures on, and each child's latest figure on or before day."""
-    area = policy.resolve_area(actor, code, "figures.view")
+    area = policy.resolve_area(actor, code, "figures.view", national=True)
     day = day or utcnow().date()
-    children = list(db.session.scalars(select(Area).where(Area.parent_code == area.code).order_by(Area.code)))
+    children = area_queries.below(area)
     found = latest(day, [c.code for c in children])
     own = latest(day, [area.code]).get(area.code)
+    inside = OfficialProgress.level == 1 if area.level == 0 else OfficialProgress.parent_code == area.code
     days = db.session.scalars(
-        select(OfficialProgress.day)
-        .where(OfficialProgress.parent_code == area.code)
-        .distinct()
-        .order_by(OfficialProgress.day.desc())
-        .limit(400)
+        select(OfficialProgress.day).where(inside).distinct().order_by(OfficialProgress.day.desc()).limit(400)
     )
     return {
         "area": area,

@@ -13,6 +13,7 @@ from server.models import Area, Device, TallyCell, Target, User, UserArea
 from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
+from server.queries import areas as area_queries
 from server.services import progress
 from server.services.policy import resolve_area
 
@@ -47,7 +48,7 @@ def tallies(user, args):
         raise Problem("tally.no_children")
     if by == "child" and not area.level < level <= min(4, area.level + MAX_DEPTH):
         raise Problem("request.invalid", {"level": [f"Must be between {area.level + 1} and {area.level + 2}."]})
-    if by != "child" and area.level == 0:
+    if by == "enumerator" and area.level == 0:
         raise Problem("area.choose")
     group = {"enumerator": TallyCell.owner_id, "day": TallyCell.day, "place_kind": TallyCell.place_kind}
     column = LEVEL_COLUMN[level] if by == "child" else group.get(by)
@@ -68,7 +69,42 @@ def tallies(user, args):
     total = _figures(_add(sums.values()))
     _targets(total, _target_of([area.code]).get(area.code))
     _official(total, progress.figures([area.code], args.get("date_from"), args.get("date_to"))[area.code])
-    return {"area": area, "by": by, "rank_by": rank_by, "as_of": utcnow(), "total": total, "rows": rows}
+    standing = _standing(area, args) if by == "child" and area.level >= 1 else None
+    return {
+        "area": area,
+        "by": by,
+        "rank_by": rank_by,
+        "as_of": utcnow(),
+        "total": total,
+        "rows": rows,
+        "standing": standing,
+    }
+
+
+def _standing(area, args):
+    """Return where an area stands among its parent's children by participation at the end of the range (as
+    the provinsi office ranks its kabupaten): only the rank and counts, never the others' figures."""
+    parent = Area.parent_code.is_(None) if area.parent_code is None else Area.parent_code == area.parent_code
+    siblings = list(db.session.scalars(select(Area.code).where(parent)))
+    targets = _target_of(siblings)
+    official = progress.figures(siblings, None, args.get("date_to"))
+    rows = []
+    for code in siblings:
+        row = {"key": code, "persons": 0}
+        _targets(row, targets.get(code))
+        _official(row, official[code])
+        rows.append(row)
+    ranked = _rank(rows, "participation")
+    mine = next(r for r in ranked if r["key"] == area.code)
+    if mine["rank"] is None:
+        return None
+    return {
+        "rank": mine["rank"],
+        "ranked": sum(r["rank"] is not None for r in ranked),
+        "siblings": len(siblings),
+        "parent_code": area.parent_code or "",
+        "parent_name": db.session.get(Area, area.parent_code).name if area.parent_code else "Indonesia",
+    }
 
 
 def _conditions(area, args):
@@ -166,16 +202,8 @@ def _rank(rows, measure):
     return ranked + unranked
 
 
-def _areas_at(area, level):
-    """Return the areas of a level inside an area (its children, or theirs), by code."""
-    inside = Area.parent_code.is_(None) if area.level == 0 else Area.parent_code == area.code
-    for _ in range(level - area.level - 1):
-        inside = Area.parent_code.in_(select(Area.code).where(inside))
-    return db.session.scalars(select(Area).where(inside).order_by(Area.code)).all()
-
-
 def _child_rows(area, sums, args):
-    children = _areas_at(area, args["level"])
+    children = area_queries.below(area, args["level"] - area.level)
     codes = [c.code for c in children]
     targets = _target_of(codes)
     official = progress.figures(codes, args.get("date_from"), args.get("date_to"))

@@ -18,7 +18,7 @@ COLUMNS = ("area_code", "population", "households", "target_pct")
 
 def list_targets(actor, code):
     """Return an area and its children, each with its target (or none yet)."""
-    area = resolve_area(actor, code, "targets.manage")
+    area = resolve_area(actor, code, "targets.manage", national=True)
     return {"area": area, "rows": areas.with_targets(area.code)}
 
 

@@ -21,3 +21,22 @@ class AreaSchema(StrictSchema):
     level = fields.Integer()
     parent_code = fields.String(allow_none=True)
     bps_code = fields.String(allow_none=True)
+
+
+class AreaSearchArgsSchema(StrictSchema):
+    """A part of an area's name (or the start of its code) to look for."""
+
+    FROM_QUERY = True
+
+    q = fields.String(required=True, validate=validate.Length(2, 60))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
+
+
+class AreaMatchSchema(StrictSchema):
+    """An area found by name, with the names above it, nearest first."""
+
+    code = fields.Function(lambda m: m["area"].code)
+    name = fields.Function(lambda m: m["area"].name)
+    level = fields.Function(lambda m: m["area"].level)
+    parent_code = fields.Function(lambda m: m["area"].parent_code)
+    path = fields.List(fields.String())

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from server.api.review.schemas import ReviewFilterSchema
 from server.api.schemas_base import StrictSchema
 from server.services import export_jobs
+from server.services.tallies import RANK_MEASURES
 
 
 class ExportArgsSchema(ReviewFilterSchema):
@@ -14,7 +15,8 @@ class ExportArgsSchema(ReviewFilterSchema):
     by = fields.String(
         load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))
     )
-    rank_by = fields.String(load_default=None, validate=validate.OneOf(("achievement", "persons", "households")))
+    rank_by = fields.String(load_default=None, validate=validate.OneOf(RANK_MEASURES))
+    level = fields.Integer(load_default=None, validate=validate.Range(1, 4))
 
 
 class ExportJobCreateSchema(ExportArgsSchema):

@@ -72,6 +72,16 @@ class TallyRowSchema(ma.Schema):
     silent = fields.String(allow_none=True)
 
 
+class StandingSchema(ma.Schema):
+    """Where the area stands among its parent's children by participation (rank of those with a figure)."""
+
+    rank = fields.Integer()
+    ranked = fields.Integer()
+    siblings = fields.Integer()
+    parent_code = fields.String()
+    parent_name = fields.String()
+
+
 class TallySchema(ma.Schema):
     """The answer of /tallies: the area's total and its rows."""
 
@@ -81,3 +91,4 @@ class TallySchema(ma.Schema):
     as_of = UTCDateTimeField()
     total = fields.Nested(TallyRowSchema)
     rows = fields.List(fields.Nested(TallyRowSchema))
+    standing = fields.Nested(StandingSchema, allow_none=True)

@@ -6,6 +6,7 @@ import { t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { renderAudit } from "./audit.js";
 import { renderJobs } from "./jobs.js";
+import { renderProgress } from "./progress.js";
 import { renderTargets } from "./targets.js";
 import { renderNewUser, renderUser, renderUsers } from "./users.js";
 
@@ -16,6 +17,7 @@ export async function renderAdmin(el, app, view, id) {
   else if (view === "users") await renderUsers(el, app);
   else if (view === "targets") await renderTargets(el, app, id || null);
   else if (view === "audit") await renderAudit(el, app);
+  else if (view === "progress") await renderProgress(el, app, id || null);
   else if (view === "exports") await renderJobs(el);
   else if (view === "admin") renderHub(el, app);
   else return false;
@@ -32,6 +34,7 @@ function renderHub(el, app) {
       [
         ["#/users", "admin.users", "users.manage"],
         ["#/targets", "admin.targets", "targets.manage"],
+        ["#/progress", "admin.progress", "progress.import"],
         ["#/audit", "admin.audit", "audit.view"],
         ["#/exports", "admin.exports", "exports.create"],
       ]

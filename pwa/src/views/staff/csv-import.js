@@ -1,6 +1,6 @@
 /**
- * Importing a CSV file in two steps: check it (a dry run listing every bad line), then import it, all rows
- * or none. The file never leaves the screen until the supervisor asks.
+ * Importing a CSV or XLSX file in two steps: check it (a dry run listing every bad line), then import it, all
+ * rows or none. The file never leaves the screen until the supervisor asks.
  */
 import { request } from "../../api.js";
 import { num, t } from "../../i18n.js";
@@ -15,14 +15,17 @@ import { field, h, mount } from "../dom.js";
  * @param {() => void} onDone called after a real import
  */
 export function csvImport(id, title, help, path, onDone) {
-  const file = h("input", { type: "file", accept: ".csv,text/csv" });
+  const file = h("input", {
+    type: "file",
+    accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  });
   const report = h("div", { "aria-live": "polite", "data-testid": `${id}-report` });
   const check = h("button", { type: "button", class: "secondary" }, t("import.check"));
-  let text = null;
+  let upload = null;
 
   async function send(dryRun) {
     try {
-      return { ok: await request(path, { method: "POST", body: { csv: text, dry_run: dryRun } }) };
+      return { ok: await request(path, { method: "POST", body: { ...upload, dry_run: dryRun } }) };
     } catch (error) {
       return { error };
     }
@@ -30,12 +33,13 @@ export function csvImport(id, title, help, path, onDone) {
 
   check.addEventListener("click", async () => {
     if (!file.files?.length) return file.focus();
-    text = await file.files[0].text();
+    upload = await readUpload(file.files[0]);
     check.disabled = true;
     const result = await send(true);
     check.disabled = false;
     if (result.error) return mount(report, problems(result.error));
     const run = h("button", { type: "button" }, t("import.run", { n: num(result.ok.rows) }));
+    const replaced = result.ok.updated || result.ok.removed;
     run.addEventListener("click", async () => {
       run.disabled = true;
       const done = await send(false);
@@ -43,7 +47,18 @@ export function csvImport(id, title, help, path, onDone) {
       mount(report, h("p", { class: "notice", role: "status" }, t("import.done", { n: num(done.ok.rows) })));
       onDone?.();
     });
-    mount(report, h("p", { class: "notice" }, t("import.ok", { n: num(result.ok.rows) })), run);
+    mount(
+      report,
+      h("p", { class: "notice" }, t("import.ok", { n: num(result.ok.rows) })),
+      replaced
+        ? h(
+            "p",
+            { class: "notice" },
+            t("import.replaces", { updated: num(result.ok.updated || 0), removed: num(result.ok.removed || 0) }),
+          )
+        : null,
+      run,
+    );
   });
   return h(
     "section",
@@ -54,6 +69,15 @@ export function csvImport(id, title, help, path, onDone) {
     check,
     report,
   );
+}
+
+/** Return the body fields of a file: CSV as text, a spreadsheet (XLSX) as base64. */
+async function readUpload(picked) {
+  if (!/\.xlsx$/i.test(picked.name)) return { csv: await picked.text() };
+  const bytes = new Uint8Array(await picked.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { xlsx: btoa(binary) };
 }
 
 /** The problem of a failed import: its message, then each bad line with its fields and reasons. */

@@ -6,6 +6,7 @@ import { request } from "../../api.js";
 import { day, label, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { apiPath } from "./data.js";
+import { workArea } from "./area-picker.js";
 import { api } from "../../endpoints.js";
 
 function group(app, g, onVoided) {
@@ -66,7 +67,7 @@ export async function renderDuplicates(el, app) {
     app.rerender();
   };
   async function load() {
-    const body = await request(apiPath(api.duplicates, { cursor }));
+    const body = await request(apiPath(api.duplicates, { area: workArea(app), cursor }));
     list.append(...body.items.map((g) => group(app, g, refresh)));
     if (!list.children.length) list.append(h("li", { class: "notice" }, t("dup.none")));
     cursor = body.next;

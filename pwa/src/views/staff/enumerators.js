@@ -5,6 +5,7 @@
 import { num, t, today, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { figures } from "./data.js";
+import { areaLine, workArea } from "./area-picker.js";
 import { FIGURE_COLUMNS, rankTable, stamp, unavailable } from "./ui.js";
 
 function silentText(row) {
@@ -15,7 +16,7 @@ function silentText(row) {
 /** Render the per-petugas screen for one day. */
 export async function renderEnumerators(el, app) {
   const dayValue = app.staffState.enumDay || today();
-  const result = await figures(app, { by: "enumerator", from: dayValue, to: dayValue });
+  const result = await figures(app, { area: workArea(app), by: "enumerator", from: dayValue, to: dayValue });
   const picker = h("input", { type: "date", value: dayValue, max: today() });
   picker.addEventListener("change", () => {
     app.staffState.enumDay = picker.value || today();
@@ -28,6 +29,7 @@ export async function renderEnumerators(el, app) {
   mount(
     el,
     h("h1", null, t("enum.title")),
+    areaLine(app, result.data.area),
     stamp(result),
     h(
       "section",

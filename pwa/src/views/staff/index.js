@@ -5,6 +5,7 @@ import { addStrings, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { administers } from "../../capabilities.js";
 import { renderAdmin } from "./admin.js";
+import { chooseArea } from "./area-picker.js";
 import { ADMIN_STRINGS } from "./admin-strings.js";
 import { renderDuplicates } from "./duplicates.js";
 import { renderEnumerators } from "./enumerators.js";
@@ -36,6 +37,8 @@ export async function renderStaff(el, app, view, id) {
   try {
     await route(el, app, view, id);
   } catch (error) {
+    // A screen of one area, for someone without a single area of their own (an admin): let them pick it.
+    if (error.problem === "area.choose") return chooseArea(el, app);
     mount(el, h("p", { class: "alert", role: "alert" }, error.message), h("a", { href: "#/" }, t("nav.overview")));
   }
 }

@@ -6,6 +6,7 @@ import { request } from "../../api.js";
 import { day, label, num, t, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath, figures } from "./data.js";
+import { areaLine, workArea } from "./area-picker.js";
 import { downloads } from "./ui.js";
 import { api } from "../../endpoints.js";
 
@@ -108,8 +109,8 @@ function item(app, a) {
 export async function renderReviewList(el, app) {
   const filters = app.staffState.reviewFilters || DEFAULT_FILTERS;
   const [children, people] = await Promise.all([
-    figures(app, { by: "child" }).catch(() => null),
-    figures(app, { by: "enumerator" }).catch(() => null),
+    figures(app, { area: workArea(app), by: "child" }).catch(() => null),
+    figures(app, { area: workArea(app), by: "enumerator" }).catch(() => null),
   ]);
   const list = h("ul", { class: "list", "data-testid": "review-list" });
   const more = h("button", { type: "button", class: "secondary", hidden: true }, t("review.more"));
@@ -119,7 +120,7 @@ export async function renderReviewList(el, app) {
   let asOf = null;
   let armed = false;
   async function load() {
-    const page = await request(apiPath(api.reviewList, { ...filters, cursor, as_of: asOf }));
+    const page = await request(apiPath(api.reviewList, { area: workArea(app), ...filters, cursor, as_of: asOf }));
     asOf = page.as_of;
     cursor = page.next;
     list.append(...page.items.map((a) => item(app, a)));
@@ -144,7 +145,7 @@ export async function renderReviewList(el, app) {
       do {
         result = await request(api.bulkApprove, {
           method: "POST",
-          body: { ...filters, as_of: asOf },
+          body: { area: workArea(app), ...filters, as_of: asOf },
         });
         approved += result.approved;
       } while (result.more);
@@ -160,7 +161,8 @@ export async function renderReviewList(el, app) {
     app.staffState.reviewFilters = next;
     app.rerender();
   });
-  const { duplicate, ...exportFilters } = filters;
+  const { duplicate, ...chosenFilters } = filters;
+  const exportFilters = { area: workArea(app), ...chosenFilters };
   const exported = downloads([
     ["export.assists", "assists", exportFilters],
     ["export.followUp", "follow-up", { ...exportFilters, state: null }],
@@ -168,6 +170,7 @@ export async function renderReviewList(el, app) {
   mount(
     el,
     h("h1", null, t("review.title")),
+    areaLine(app, children?.data.area),
     form,
     app.staffState.bulkNote ? h("p", { class: "alert" }, app.staffState.bulkNote) : null,
     note,
