@@ -437,6 +437,11 @@ export function day(isoDate) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "full" }).format(new Date(`${isoDate}T00:00:00`));
 }
 
+/** Format a calendar date (YYYY-MM-DD) briefly ("3 Des 2026"). */
+export function shortDay(isoDate) {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(new Date(`${isoDate}T00:00:00`));
+}
+
 /** Human age of a past moment ("3 jam"). */
 export function age(ms, now = Date.now()) {
   const minutes = Math.max(0, Math.round((now - ms) / 60000));

@@ -30,6 +30,18 @@ def seed_official(rng, end, days):
     finals = {**_jember(rng), **_ttu(rng)}
     finals.update(_others(rng, "35", JEMBER, _rate(JEMBER, finals)))
     finals.update(_others(rng, "53", TTU, _rate(TTU, finals)))
+    for province, pct in PROVINCE_TARGET.items():
+        kabupaten = _population(_children(province))
+        population = sum(kabupaten.values())
+        db.session.add(
+            Target(
+                area_code=province,
+                population=population,
+                households=round(population / PERSONS_PER_HOUSEHOLD),
+                target_pct=pct,
+                is_demo=True,
+            )
+        )
     rows = []
     for code, final in finals.items():
         if code in (JEMBER, TTU):

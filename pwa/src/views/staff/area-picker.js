@@ -75,7 +75,7 @@ export function workArea(app) {
 
 /** For someone without a single area of their own: which area the screen shows, and a way to change it. */
 export function areaLine(app, area) {
-  if ((app.session.scope || []).length === 1 || !area) return null;
+  if (!app.staffState.area || !area) return null;
   const change = h("button", { type: "button", class: "secondary inline" }, t("area.change"));
   change.addEventListener("click", () => {
     app.staffState.area = null;

@@ -2,7 +2,7 @@
  * Ringkasan: participation against target (the census office's figures), our own work, the daily chart, and
  * the child areas ranked by the measure the user picks, over the period they pick.
  */
-import { num, t } from "../../i18n.js";
+import { num, shortDay, t } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { areaPicker } from "./area-picker.js";
 import { dailyChart } from "./chart.js";
@@ -28,7 +28,7 @@ export function participation(total) {
     return h("p", { class: "notice", "data-testid": "no-official" }, t("overview.noOfficial"));
   const parts = [
     total.participation_pct === null
-      ? h("p", { class: "notice" }, t("overview.noPopulation", { n: num(total.took_part_total) }))
+      ? h("p", { class: "notice" }, t("overview.noPopulation"))
       : h("div", { class: "big" }, pct(total.participation_pct)),
   ];
   if (total.target_pct !== null && total.participation_pct !== null) {

@@ -3,7 +3,7 @@
  * imported from its table (CSV or XLSX, a template to fill in), and what is loaded for each child area.
  */
 import { request } from "../../api.js";
-import { num, t, today } from "../../i18n.js";
+import { num, shortDay, t, today } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { areaLine, workArea } from "./area-picker.js";
 import { csvImport } from "./csv-import.js";
@@ -50,7 +50,11 @@ export async function renderProgress(el, app, code) {
             h(
               "td",
               null,
-              row.day === null ? t("progress.none") : row.derived ? t("progress.derived", { date: row.day }) : row.day,
+              row.day === null
+                ? t("progress.none")
+                : row.derived
+                  ? t("progress.derived", { date: shortDay(row.day) })
+                  : shortDay(row.day),
             ),
           ),
         ),

@@ -119,8 +119,7 @@ export const STAFF_STRINGS = {
     "overview.participation": "Tingkat partisipasi (angka resmi)",
     "overview.noOfficial":
       "Belum ada angka resmi partisipasi (misalnya SP Online) untuk wilayah ini. Supervisor dapat mengimpornya di Kelola › Progres resmi.",
-    "overview.noPopulation":
-      "{n} jiwa ikut serta; jumlah penduduk belum diisi di Target, jadi persentasenya belum bisa dihitung.",
+    "overview.noPopulation": "Jumlah penduduk belum diisi di Target, jadi tingkat partisipasinya belum bisa dihitung.",
     "overview.aboveTarget": "Melampaui target {target} ({gap} poin).",
     "overview.belowTarget": "Di bawah target {target} ({gap} poin).",
     "overview.tookPart": "{n} jiwa ikut serta, menurut angka resmi per {date}.",
@@ -287,8 +286,7 @@ export const STAFF_STRINGS = {
     "overview.participation": "Participation (official figures)",
     "overview.noOfficial":
       "No official participation figures (e.g. SP Online) for this area yet. A supervisor can import them under Manage › Official progress.",
-    "overview.noPopulation":
-      "{n} people took part; the population is not set under Targets, so no percentage can be worked out.",
+    "overview.noPopulation": "The population is not set under Targets, so the participation rate cannot be worked out.",
     "overview.aboveTarget": "Above the {target} target ({gap} points).",
     "overview.belowTarget": "Below the {target} target ({gap} points).",
     "overview.tookPart": "{n} people took part, by the official figures of {date}.",
