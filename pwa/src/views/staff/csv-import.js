@@ -12,9 +12,9 @@ import { field, h, mount } from "../dom.js";
  * @param {string} title
  * @param {string} help which columns the file has
  * @param {string} path the import endpoint
- * @param {() => void} onDone called after a real import
+ * @param {(app: any) => void} [onDone] called after a real import (default: say so and redraw the screen)
  */
-export function csvImport(id, title, help, path, onDone) {
+export function csvImport(app, id, title, help, path, onDone) {
   const file = h("input", {
     type: "file",
     accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -44,8 +44,9 @@ export function csvImport(id, title, help, path, onDone) {
       run.disabled = true;
       const done = await send(false);
       if (done.error) return mount(report, problems(done.error));
-      mount(report, h("p", { class: "notice", role: "status" }, t("import.done", { n: num(done.ok.rows) })));
-      onDone?.();
+      // The redrawn screen shows what was imported; the message outlives the redraw.
+      app.toast(t("import.done", { n: num(done.ok.rows) }));
+      (onDone || (() => app.rerender()))(app);
     });
     mount(
       report,

@@ -111,7 +111,7 @@ export function childColumns(link, measure = "participation") {
 }
 
 /** The ranking's controls: what to rank by, and (above a kabupaten) which level's areas. */
-function rankControls(app, area, measure, level) {
+function rankControls(app, area, measure, level, routeKey) {
   const by = h(
     "select",
     null,
@@ -130,7 +130,7 @@ function rankControls(app, area, measure, level) {
       levels.map((l) => h("option", { value: String(l), selected: l === level }, t(`level.${l}`))),
     );
     pick.addEventListener("change", () => {
-      app.staffState.levels = { ...app.staffState.levels, [area.code]: Number(pick.value) };
+      app.staffState.levels = { ...app.staffState.levels, [routeKey]: Number(pick.value) };
       app.rerender();
     });
     controls.push(field("rank-level", t("rank.level"), pick));
@@ -208,7 +208,7 @@ export async function renderOverview(el, app, code) {
       "section",
       null,
       h("h2", null, rankingTitle(app, level)),
-      rankControls(app, area, measure, level),
+      rankControls(app, area, measure, level, code || ""),
       rows.length && rows.every((r) => r.rank === null)
         ? h("p", { class: "notice" }, t("overview.nothingToRank"))
         : null,

@@ -71,8 +71,6 @@ export async function renderProgress(el, app, code) {
         ),
       ),
     ),
-    csvImport("progress-import", t("progress.import"), t("progress.importHelp"), api.progressImport, () =>
-      app.rerender(),
-    ),
+    csvImport(app, "progress-import", t("progress.import"), t("progress.importHelp"), api.progressImport),
   );
 }

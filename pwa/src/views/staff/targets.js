@@ -29,7 +29,7 @@ export async function renderTargets(el, app, code) {
         body.rows.map((row) => targetRow(app, row, row.code !== body.area.code, note)),
       ),
     ),
-    csvImport("targets-import", t("targets.import"), t("targets.importHelp"), api.targetsImport, () => app.rerender()),
+    csvImport(app, "targets-import", t("targets.import"), t("targets.importHelp"), api.targetsImport),
   );
 }
 

@@ -84,7 +84,7 @@ export async function renderUsers(el, app) {
     total,
     list,
     h("p", { class: "actions" }, more),
-    csvImport("users-import", t("users.import"), t("users.importHelp"), api.usersImport, () => app.rerender()),
+    csvImport(app, "users-import", t("users.import"), t("users.importHelp"), api.usersImport),
   );
 }
 
