@@ -5,7 +5,9 @@ import sys
 from server.services.demo import DEMO_PASSWORD
 
 LOGINS = [
-    ("admin", "Admin"),
+    ("admin", "Admin (the whole country)"),
+    ("prov.jatim", "Supervisor Provinsi Jawa Timur (Jember ranks first)"),
+    ("prov.ntt", "Supervisor Provinsi Nusa Tenggara Timur (TTU second after Flores Timur)"),
     ("sup.jember", "Supervisor Kabupaten Jember"),
     ("sup.ttu", "Supervisor Kabupaten Timor Tengah Utara"),
     ("kor.kaliwates", "Koordinator Kecamatan Kaliwates (Jember)"),
