@@ -2,6 +2,7 @@
 provinsi level, areas picked by name (never a dead end for an admin), the import, and the daily report's
 sentences. New screens are checked with axe-core and saved at 360×640 and 1280×800."""
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def test_supervisor_ranks_by_any_measure_over_any_period_and_reads_the_report(pl
         )
         expect(_rows(desk, "report-ranking").first).to_contain_text("Kaliwates")
         audit_both(desk, "report-sentences")
+        # Printed, it is one A4 page with all 31 kecamatan.
+        desk.emulate_media(media="print")
+        pdf = desk.pdf(format="A4")
+        (tmp_path / "report.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        desk.emulate_media(media="screen")
         # The same report in English.
         desk.goto(f"{demo_site.url}/#/settings")
         desk.get_by_role("button", name="English").click()

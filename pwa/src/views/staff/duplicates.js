@@ -3,6 +3,7 @@
  * coordinator keeps one record and voids the others with a reason.
  */
 import { request } from "../../api.js";
+import { can } from "../../capabilities.js";
 import { day, label, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { apiPath } from "./data.js";
@@ -49,7 +50,11 @@ function group(app, g, onVoided) {
             ? h("a", { href: `#/review/${a.id}` }, h("strong", null, a.head_name))
             : h("strong", null, a.head_name),
           h("div", null, `${a.place_name} · ${day(a.date)} · ${a.enumerator.name} · ${outcome}`),
-          a.in_scope ? h("div", { class: "inline" }, reason, button) : h("div", { class: "sub" }, t("dup.outside")),
+          !a.in_scope
+            ? h("div", { class: "sub" }, t("dup.outside"))
+            : can(app.session, "review.decide")
+              ? h("div", { class: "inline" }, reason, button)
+              : null,
           note,
         );
       }),

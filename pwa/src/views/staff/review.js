@@ -3,6 +3,7 @@
  * Decisions carry the record's ETag (If-Match), so two reviewers never overwrite each other silently.
  */
 import { request } from "../../api.js";
+import { can } from "../../capabilities.js";
 import { day, label, num, t, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath, figures } from "./data.js";
@@ -127,7 +128,7 @@ export async function renderReviewList(el, app) {
     more.hidden = !cursor;
     const shown = list.children.length;
     if (!shown) list.replaceChildren(h("li", { class: "notice" }, t("review.empty")));
-    bulk.hidden = !(filters.state === "received" && shown && page.items.length);
+    bulk.hidden = !(can(app.session, "review.decide") && filters.state === "received" && shown && page.items.length);
     bulk.textContent = t("review.bulk", { n: num(shown) + (cursor ? "+" : "") });
   }
   more.addEventListener("click", () => load().catch((e) => (note.textContent = e.message)));
@@ -214,15 +215,17 @@ export async function renderReviewRecord(el, app, id, message) {
       note.className = "msg error";
     }
   };
-  const buttons = a.voided
-    ? null
-    : h(
-        "div",
-        { class: "actions" },
-        h("button", { type: "button", onclick: act("approve") }, t("review.approve")),
-        h("button", { type: "button", class: "secondary", onclick: act("flag") }, t("review.flag")),
-        h("button", { type: "button", class: "danger", onclick: act("reject") }, t("review.reject")),
-      );
+  // A provinsi looks at records; deciding on them is the kabupaten's.
+  const buttons =
+    a.voided || !can(app.session, "review.decide")
+      ? null
+      : h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", onclick: act("approve") }, t("review.approve")),
+          h("button", { type: "button", class: "secondary", onclick: act("flag") }, t("review.flag")),
+          h("button", { type: "button", class: "danger", onclick: act("reject") }, t("review.reject")),
+        );
   mount(
     el,
     h("p", null, h("a", { href: "#/review" }, t("review.back"))),
