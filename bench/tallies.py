@@ -56,9 +56,14 @@ def main():
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--naive-runs", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="Keep the generated database (its URL is printed).")
+    parser.add_argument("--reuse", metavar="URL", help="Time the database a --keep run left; generate nothing.")
     args = parser.parse_args()
     if not postgres_available():
         raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
+    if args.reuse:
+        report(_counts(args.reuse), time_api(args.reuse, args.runs), time_naive(args.reuse, args.naive_runs))
+        return
     url = create_pg_database("jb_bench_tallies")
     try:
         prepare_database(url, areas=None)
@@ -78,7 +83,10 @@ def main():
         api = time_api(url, args.runs)
         naive = time_naive(url, args.naive_runs)
     finally:
-        drop_pg_database(url)
+        if args.keep:
+            print(f"Kept: --reuse {url}")
+        else:
+            drop_pg_database(url)
     report(counts, api, naive)
 
 
@@ -121,15 +129,26 @@ def generate(url, total, days):
             db.session.execute(sa.text(statement))
         tally_cells.rebuild()
         db.session.commit()
-        counts = {
-            "petugas": len(petugas),
-            "outreaches": db.session.scalar(sa.text("SELECT count(*) FROM outreaches")),
-            "assists": db.session.scalar(sa.text("SELECT count(*) FROM assists")),
-            "cells": db.session.scalar(sa.text("SELECT count(*) FROM tally_cells")),
-        }
+    counts = {"petugas": len(petugas), **_counts(url)}
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
+    engine.dispose()
+    return counts
+
+
+def _counts(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        counts = {
+            name: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            for name, table in (
+                ("outreaches", "outreaches"),
+                ("assists", "assists"),
+                ("cells", "tally_cells"),
+                ("official", "official_progress"),
+            )
+        }
     engine.dispose()
     return counts
 

@@ -125,3 +125,37 @@ def census_date(value):
     latest = min(cfg["CENSUS_DATE_TO"], datetime.now(UTC).date() + timedelta(days=1))
     if not cfg["CENSUS_DATE_FROM"] <= value <= latest:
         raise ma.ValidationError(f"Must be between {cfg['CENSUS_DATE_FROM']} and {latest}.")
+
+
+class FlatRows(fields.List):
+    """A list of flat rows (dicts of numbers, text and dates), written by the row schema's own fields in one pass
+    per row. The document describes it as a list of that schema; a national ranking (514 rows × 30 figures)
+    spent a third of its answer in marshmallow's per-value machinery, this spends a fraction of it."""
+
+    def __init__(self, schema_class, **kwargs):
+        super().__init__(fields.Nested(schema_class), **kwargs)
+        writers = {fields.Integer: int, fields.Float: float, fields.String: str}
+        self._columns = [
+            (name, field.data_key or name, writers.get(type(field)), field)
+            for name, field in schema_class().dump_fields.items()
+        ]
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        out = []
+        for row in value:
+            item = {}
+            for name, key, write, field in self._columns:
+                cell = row.get(name, _ABSENT)
+                if cell is _ABSENT:
+                    continue
+                if cell is None:
+                    item[key] = None
+                else:
+                    item[key] = write(cell) if write else field._serialize(cell, name, row)
+            out.append(item)
+        return out
+
+
+_ABSENT = object()

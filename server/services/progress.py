@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 
 from server import unit_of_work
 from server.extensions import db
@@ -269,16 +269,37 @@ def _sums(parent, items, children):
     return out
 
 
+_COLUMNS = (
+    OfficialProgress.area_code,
+    OfficialProgress.day,
+    OfficialProgress.persons,
+    OfficialProgress.households,
+    OfficialProgress.derived,
+    OfficialProgress.is_demo,
+)
+# PostgreSQL: one backward index probe per area (514 for the country's kabupaten), not every day of each.
+_LATEST_PG = text(
+    """SELECT p.area_code, p.day, p.persons, p.households, p.derived, p.is_demo
+    FROM unnest(CAST(:codes AS text[])) AS c(code)
+    CROSS JOIN LATERAL (SELECT * FROM official_progress o WHERE o.area_code = c.code AND o.day <= :day
+                        ORDER BY o.day DESC LIMIT 1) p"""
+)
+
+
 def latest(day, codes):
     """Return {area code: row} of each area's latest figure on or before day (areas without one are absent)."""
-    found = {}
     codes = sorted(codes)
-    p = OfficialProgress
+    if not codes:
+        return {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        return {row.area_code: row for row in db.session.execute(_LATEST_PG, {"codes": codes, "day": day})}
+    found, p = {}, OfficialProgress
     for start in range(0, len(codes), _CHUNK):
         where = (p.day <= day, p.area_code.in_(codes[start : start + _CHUNK]))
         newest = select(p.area_code, func.max(p.day).label("day")).where(*where).group_by(p.area_code).subquery()
-        query = select(p).join(newest, and_(p.area_code == newest.c.area_code, p.day == newest.c.day))
-        found.update((row.area_code, row) for row in db.session.scalars(query))
+        query = select(*_COLUMNS).where(*where)
+        query = query.join(newest, and_(p.area_code == newest.c.area_code, p.day == newest.c.day))
+        found.update((row.area_code, row) for row in db.session.execute(query))
     return found
 
 

@@ -14,6 +14,7 @@ from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
 from server.queries import areas as area_queries
+from server.queries.areas import codes_in
 from server.services import progress
 from server.services.policy import resolve_area
 
@@ -68,7 +69,9 @@ def tallies(user, args):
     rows, rank_by = _ROWS[by](area, sums, args)
     total = _figures(_add(sums.values()))
     _targets(total, _target_of([area.code]).get(area.code))
-    _official(total, progress.figures([area.code], args.get("date_from"), args.get("date_to"))[area.code])
+    # The country is not a row: its figures are its provinsi's (shown in the rows), never a published total.
+    official = progress.figures([area.code], args.get("date_from"), args.get("date_to")) if area.level else {}
+    _official(total, official.get(area.code, dict(progress.EMPTY)))
     standing = _standing(area, args) if by == "child" and area.level >= 1 else None
     return {
         "area": area,
@@ -153,7 +156,9 @@ def _figures(s, **extra):
 
 
 def _target_of(codes):
-    return {t.area_code: t for t in db.session.scalars(select(Target).where(Target.area_code.in_(codes)))}
+    """Return {code: (area_code, population, target_pct) row} (plain rows: a national ranking reads 514)."""
+    query = select(Target.area_code, Target.population, Target.target_pct)
+    return {row.area_code: row for row in db.session.execute(query.where(codes_in(Target.area_code, codes)))}
 
 
 def _targets(row, target):
@@ -189,17 +194,17 @@ def _rank(rows, measure):
     """Give rows a competition rank (1, 2, 2, 4) by a measure, highest first; rows without it (no official
     figure, no target) get no rank and come last. Rows are returned in rank order."""
     key = _RANK_KEYS[measure]
-    ranked = [r for r in rows if key(r) is not None]
-    unranked = [r for r in rows if key(r) is None]
-    ranked.sort(key=key, reverse=True)
+    keyed = [(key(r), r) for r in rows]
+    ranked = sorted((kr for kr in keyed if kr[0] is not None), key=lambda kr: kr[0], reverse=True)
     previous, rank = None, 0
-    for i, row in enumerate(ranked, start=1):
-        if key(row) != previous:
-            rank, previous = i, key(row)
+    for i, (value, row) in enumerate(ranked, start=1):
+        if value != previous:
+            rank, previous = i, value
         row["rank"] = rank
+    unranked = [row for value, row in keyed if value is None]
     for row in unranked:
         row["rank"] = None
-    return ranked + unranked
+    return [row for _, row in ranked] + unranked
 
 
 def _child_rows(area, sums, args):

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
 from server.api.areas.schemas import AREA_CODE, AreaSchema
-from server.api.schemas_base import StrictSchema, UTCDateTimeField
+from server.api.schemas_base import FlatRows, StrictSchema, UTCDateTimeField
 from server.models.record import REVIEW_STATES
 from server.services.tallies import RANK_MEASURES
 
@@ -90,5 +90,5 @@ class TallySchema(ma.Schema):
     rank_by = fields.String(allow_none=True)
     as_of = UTCDateTimeField()
     total = fields.Nested(TallyRowSchema)
-    rows = fields.List(fields.Nested(TallyRowSchema))
+    rows = FlatRows(TallyRowSchema)
     standing = fields.Nested(StandingSchema, allow_none=True)
