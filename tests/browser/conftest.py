@@ -5,11 +5,14 @@ import os
 import shutil
 import signal
 import time
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from server import unit_of_work
+from server.services.demo import seed_demo
 from tests.conftest import IN_CI, make_app
 from tests.factories import make_user
 from tests.live import ROOT, Server, Worker
@@ -66,6 +69,19 @@ def serve_site(tmp_path, sqlite_template, areas, prepare=None):
     finally:
         worker.stop()
         server.stop()
+
+
+@pytest.fixture
+def demo_site(tmp_path, sqlite_template):
+    """The demo (a small one: its official figures told as the articles tell them) plus a fresh petugas of
+    Mangli, Kaliwates, on gunicorn with the built PWA."""
+
+    def small_demo(app):
+        with unit_of_work.unit():
+            seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
+
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
+        yield served
 
 
 @pytest.fixture

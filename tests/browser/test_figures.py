@@ -6,28 +6,13 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from server import unit_of_work
 from server.extensions import db
 from server.models import OfficialProgress
-from server.services.demo import seed_demo
-from tests.browser.conftest import Browser, serve_site
+from tests.browser.conftest import Browser
 from tests.browser.test_staff import audit_both, staff_sign_in
-
-
-@pytest.fixture
-def demo_site(tmp_path, sqlite_template):
-    """A small demo (its official figures as the articles tell them) on gunicorn with the built PWA."""
-
-    def small_demo(app):
-        with unit_of_work.unit():
-            seed_demo(seed=11, end=date.today(), days=10, assists_target=1200)
-
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
-        yield served
 
 
 def _rows(page, test_id="ranking"):

@@ -4,34 +4,19 @@ Every staff screen is checked with axe-core and saved as a screenshot at 360×64
 """
 
 import re
-from datetime import date
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from server import unit_of_work
 from server.extensions import db
 from server.models import Assist, AuditEvent, ReviewEvent
-from server.services.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import Browser, serve_site
+from server.services.demo import DEMO_PASSWORD
+from tests.browser.conftest import Browser
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, sign_in, start_outreach
 from tests.factories import kk
 
 SIZES = ((360, 640), (1280, 800))
-
-
-@pytest.fixture
-def demo_site(tmp_path, sqlite_template):
-    """The demo (a small one) plus a fresh petugas of Mangli, Kaliwates, on gunicorn with the built PWA."""
-
-    def small_demo(app):
-        with unit_of_work.unit():
-            seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
-
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
-        yield served
 
 
 def staff_sign_in(page, site, username, heading):
