@@ -18,7 +18,7 @@ from server.models import Area, Assist, Device, Outreach, ReviewEvent, Target, U
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
 from server.models.types import utcnow
 from server.services import demo_progress, tally_cells
-from server.services.areas import upsert_areas
+from server.services.areas import country_rows, upsert_areas
 from server.services.changes import stamp_changes
 from server.services.demo_names import FAMILY_NAMES, GIVEN_NAMES
 from server.services.passwords import hash_password
@@ -76,8 +76,6 @@ def seed_demo(seed=2020, end=None, days=30, assists_target=5000):
 
 def _ensure_kabupaten():
     """Load the kabupaten of the demo's provinsi (their official figures are ranked against each other)."""
-    from server.services.areas import country_rows
-
     wanted = tuple(f"{code[:2]}." for code in KABUPATEN)
     rows = []
     for row in country_rows():

@@ -114,10 +114,9 @@ def _others(rng, province, story_code, story_rate):
                 is_demo=True,
             )
         )
+        took_part = round(population * rate)
         # By count too: no other Jawa Timur kabupaten reaches Jember's 36,464.
-        finals[code] = (
-            min(round(population * rate), JEMBER_TOOK_PART - 1_000) if province == "35" else round(population * rate)
-        )
+        finals[code] = min(took_part, JEMBER_TOOK_PART - 1_000) if province == "35" else took_part
     db.session.flush()
     return finals
 

@@ -136,21 +136,26 @@ def _group_filter(groups):
     )
 
 
+def _group_chunks(groups):
+    """Yield the (day, parent code) groups in a fixed order, a chunk at a time (bounded statements)."""
+    groups = sorted(groups, key=lambda g: (g[0], g[1] or ""))
+    for start in range(0, len(groups), _CHUNK):
+        yield groups[start : start + _CHUNK]
+
+
 def _existing(groups):
     """Return {(area code, day)} of the imported rows the file's groups would replace."""
     found = set()
-    groups = sorted(groups, key=lambda g: (g[0], g[1] or ""))
-    for start in range(0, len(groups), _CHUNK):
-        where = _group_filter(groups[start : start + _CHUNK])
+    for chunk in _group_chunks(groups):
+        where = _group_filter(chunk)
         query = select(OfficialProgress.area_code, OfficialProgress.day).where(~OfficialProgress.derived, where)
         found.update(tuple(row) for row in db.session.execute(query))
     return found
 
 
 def _replace(groups, checked):
-    groups = sorted(groups, key=lambda g: (g[0], g[1] or ""))
-    for start in range(0, len(groups), _CHUNK):
-        db.session.execute(delete(OfficialProgress).where(_group_filter(groups[start : start + _CHUNK])))
+    for chunk in _group_chunks(groups):
+        db.session.execute(delete(OfficialProgress).where(_group_filter(chunk)))
     own = sorted({v["area_code"] for v in checked})
     # An area with figures of its own no longer shows the sum of its children.
     for start in range(0, len(own), _CHUNK):
