@@ -74,7 +74,7 @@ def test_xlsx_job_opens_with_the_same_rows(app, worker):
     book = openpyxl.load_workbook(io.BytesIO(_fetch(sup, job["download_url"]).get_data()), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
-    assert rows[0][0] == "Kode desa" and len(rows) == 13 and job["rows_total"] == 12
+    assert rows[0][0] == "Kode provinsi" and len(rows) == 13 and job["rows_total"] == 12
 
 
 def test_link_is_only_for_its_owner_and_expires(app, worker):

@@ -5,7 +5,7 @@ import io
 import time
 import tracemalloc
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, text
 
 from server.extensions import db
-from server.models import Assist, AuditEvent, Outreach
+from server.models import Area, Assist, AuditEvent, Outreach
 from server.services import export_copy, tally_cells
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data, push
 from tests.helpers_field import log_households, petugas_client, staff_client
@@ -23,10 +23,14 @@ from tests.live import Server
 KINDS = ("assists", "follow-up", "tallies")
 
 
-def _csv(resp):
+def _csv(resp, sep=";"):
+    """Read an export's CSV: `;` between cells unless the request asked for `,` (or came in English)."""
     assert resp.status_code == 200, resp.get_data()[:300]
-    text = resp.get_data().decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return _rows(resp.get_data(), sep)
+
+
+def _rows(data, sep):
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=sep))
 
 
 def test_role_and_scope_matrix(app):
@@ -67,7 +71,7 @@ def test_masked_by_default_full_only_for_allowed_roles_and_always_audited(app):
         ("export.assists_done", sup.user.id, None, 1),
     ]
     started = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.assists")).all()[-1]
-    assert started.details["filters"] == {"outcome": "berhasil", "unmask": "True", "by": "child"}
+    assert started.details["filters"] == {"outcome": "berhasil", "unmask": "True", "by": "child", "sep": ";"}
 
 
 def test_follow_up_list_has_one_row_per_household_and_says_who_to_visit(app):
@@ -87,10 +91,10 @@ def test_tallies_export_matches_the_api(app):
     coord = staff_client(app, "coordinator", ["35.09.19"])
     rows = _csv(coord.get("/api/v1/exports/tallies.csv", query_string={"by": "enumerator"}))
     api = coord.get("/api/v1/tallies", query_string={"by": "enumerator"}).get_json()
-    assert [(r["Kode"], r["Rumah tangga"], r["Jiwa"]) for r in rows[:-1]] == [
-        (r["key"], str(r["households"]), str(r["persons"])) for r in api["rows"]
+    assert [(r["Nama pengguna"], r["Rumah tangga"], r["Jiwa"]) for r in rows[:-1]] == [
+        (r["username"], str(r["households"]), str(r["persons"])) for r in api["rows"]
     ]
-    assert (rows[-1]["Nama"], rows[-1]["Jiwa"]) == ("Jumlah", "6")
+    assert (rows[-1]["Petugas"], rows[-1]["Jiwa"]) == ("Jumlah", "6")
     book = openpyxl.load_workbook(io.BytesIO(coord.get("/api/v1/exports/tallies.xlsx").get_data()), read_only=True)
     assert next(book.active.iter_rows(values_only=True))[:3] == ("Peringkat", "Kode", "Nama")
 
@@ -171,7 +175,7 @@ def test_100k_assists_stream_in_flat_memory_and_read_back_the_same(app, fmt, bac
     expected = {str(i) for i in db.session.scalars(select(Assist.id))}
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
+            rows = list(csv.DictReader(f, delimiter=";"))
         ids = [r["ID pendampingan"] for r in rows]
         assert rows[0]["Nomor KK"].count("•") == 6
     else:
@@ -275,3 +279,103 @@ def test_typed_formulas_are_neutralised_in_csv_and_never_formulas_in_xlsx(app, b
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert HOSTILE in {c.value for c in cells if c.data_type == "s"}
     assert not any(c.hyperlink for c in cells)
+
+
+def _first_desa(prefix):
+    return db.session.scalar(
+        select(Area.code).where(Area.level == 4, Area.code.startswith(prefix + ".")).order_by(Area.code)
+    )
+
+
+AREAS = ("35.09", "53.03")
+
+
+def test_files_open_without_help_separator_areas_local_times_bps(app, backend):
+    """Issue 16.5: `;` by default (`,` on request or in English), every area level by code and name, the desa's
+    BPS code where the area list has one, times in the desa's own zone with the zone named; both CSV paths."""
+    ttu = _first_desa("53.03")
+    phone = petugas_client(app, ["35.09.19.1001", ttu])
+    log_households(phone, "35.09.19.1001", [kk(serial=1)])
+    log_households(phone, ttu, [kk(serial=2, region="530301")])
+    admin = staff_client(app, "admin", [])
+    received = {k[-4:]: at for k, at in db.session.execute(select(Assist.kk_number, Assist.received_at))}
+    db.session.execute(text("UPDATE areas SET bps_code = '3509190001' WHERE code = '35.09.19.1001'"))
+    db.session.commit()
+    try:
+        for copy in (True, False):
+            app.config["EXPORT_CSV_COPY"] = copy
+            texts = {code: admin.get(f"/api/v1/exports/assists.csv?area={code}").get_data() for code in AREAS}
+            assert all(t.decode("utf-8-sig").startswith("ID pendampingan;Versi;") for t in texts.values())
+            (jember,), (timor,) = (_rows(texts[code], ";") for code in AREAS)
+            assert [jember[k] for k in ("Kode provinsi", "Provinsi", "Kode kabupaten/kota", "Kabupaten/kota")] == [
+                "35",
+                "Jawa Timur",
+                "35.09",
+                "Kabupaten Jember",
+            ]
+            assert (jember["Kode kecamatan"], jember["Kode desa"], jember["Kode BPS desa"]) == (
+                "35.09.19",
+                "35.09.19.1001",
+                "3509190001",
+            )
+            assert (timor["Kode provinsi"], timor["Kode kabupaten/kota"], timor["Kode BPS desa"]) == ("53", "53.03", "")
+            for row, serial, hours, zone in ((jember, "0001", 7, "WIB"), (timor, "0002", 8, "WITA")):
+                at = received[serial].astimezone(UTC) + timedelta(hours=hours)
+                assert (row["Zona waktu"], row["Diterima server"]) == (zone, at.strftime("%Y-%m-%d %H:%M:%S"))
+            comma = admin.get("/api/v1/exports/assists.csv", query_string={"area": "35.09", "sep": ","})
+            assert _csv(comma, ",") == [jember]
+            english = admin.get("/api/v1/exports/assists.csv?area=53.03", headers={"Accept-Language": "en"})
+            assert english.get_data().decode("utf-8-sig").startswith("ID pendampingan,Versi,")
+        bad = admin.get("/api/v1/exports/assists.csv", query_string={"area": "35.09", "sep": "|"})
+        assert (bad.status_code, list(bad.get_json()["errors"])) == (422, ["sep"])
+    finally:
+        db.session.execute(text("UPDATE areas SET bps_code = NULL WHERE code = '35.09.19.1001'"))
+        db.session.commit()
+
+
+def test_xlsx_has_real_dates_a_frozen_filtered_header_and_a_codebook(app):
+    phone = petugas_client(app, ["35.09.19.1001"])
+    log_households(phone, "35.09.19.1001", [kk(serial=i) for i in range(1, 4)], day=date.today())
+    sup = staff_client(app, "supervisor", ["35.09"])
+    for kind in ("assists", "follow-up"):
+        book = openpyxl.load_workbook(io.BytesIO(sup.get(f"/api/v1/exports/{kind}.xlsx").get_data()))
+        data, codebook = book["Data"], book["Kodebuku"]
+        header = [c.value for c in data[1]]
+        assert data.freeze_panes == "A2" and data.auto_filter.ref == f"A1:{data.cell(1, len(header)).column_letter}4"
+        first = dict(zip(header, [c.value for c in data[2]], strict=True))
+        assert first["Tanggal kegiatan"] == datetime.combine(date.today(), datetime.min.time())
+        assert data.cell(2, header.index("Tanggal kegiatan") + 1).is_date
+        if kind == "assists":
+            assert isinstance(first["Diterima server"], datetime) and first["Zona waktu"] == "WIB"
+        book_rows = [[c.value for c in row] for row in codebook.iter_rows(min_row=2)]
+        assert [r[0] for r in book_rows] == header and all(r[1] for r in book_rows)
+        codes = dict((r[0], r[2]) for r in book_rows)
+        assert "Berhasil" in codes["Hasil" if kind == "assists" else "Hasil pendampingan"]
+
+
+@pytest.mark.parametrize("by", ["child", "day", "enumerator", "place_kind", "outcome"])
+def test_every_column_of_a_tally_export_is_filled_and_decimals_follow_the_separator(app, by):
+    """No column empty by construction (the old ranking's 'Jiwa kumulatif'); `;` files use a decimal comma."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    log_households(phone, "35.09.19.1001", [kk(serial=i) for i in range(1, 4)], members=2)
+    log_households(phone, "35.09.19.1001", [kk(serial=9)], outcome="gagal")
+    sup = staff_client(app, "supervisor", ["35.09"])
+    target = {"population": 1000, "households": 300, "target_pct": 50}
+    assert sup.put("/api/v1/targets/35.09.19", json=target).status_code == 200
+    day = date.today().isoformat()
+    before = (date.today() - timedelta(days=1)).isoformat()  # what took part today is the rise since yesterday
+    figures = [{"area_code": "35.09.19", "date": d, "persons": n} for d, n in ((before, 150), (day, 200))]
+    assert sup.post("/api/v1/progress", json={"rows": figures, "dry_run": False}).status_code == 200
+    # The kecamatan with official figures: ranked among Jember's, or on its own.
+    where = {"area": "35.09", "level": 3} if by == "child" else {"area": "35.09.19"}
+    query = {"by": by, "from": day, "to": day, **where}
+    rows = _csv(sup.get("/api/v1/exports/tallies.csv", query_string=query))
+    worked = [r for r in rows if r.get("Kode", "35.09.19") == "35.09.19" and r["Rumah tangga"] != "0"]
+    assert worked, rows
+    empty = [title for title in rows[0] if all(not r[title] for r in worked)]
+    assert empty == [], empty
+    rate = worked[0]["Tingkat keberhasilan (%)"]
+    assert rate == "75,0" or by == "outcome", rate
+    comma = _csv(sup.get("/api/v1/exports/tallies.csv", query_string={**query, "sep": ","}), ",")
+    rate = "Tingkat keberhasilan (%)"
+    assert [r[rate] for r in comma] == [r[rate].replace(",", ".") for r in rows]

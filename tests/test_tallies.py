@@ -287,3 +287,51 @@ def test_rows_are_written_exactly_as_their_schema_would(app):
         with app.test_request_context():
             body = tallies.tallies(db.session.get(User, coordinator.user.id), {"by": by, "area": "35.09.19"})
             assert TallySchema().dump(body)["rows"] == reference.serialize("rows", body), by
+
+
+def test_kinds_of_place_by_yield_per_event_beside_volume(app):
+    """Issue 16.2: kantor desa holds the most events, but a market visit helps more households per event."""
+    from tests.helpers_field import log_households
+
+    phone = petugas_client(app, DESA[:2])
+    for n in range(3):  # three village-office events of two households each
+        log_households(phone, DESA[0], [kk(serial=10 * n + i) for i in (1, 2)], place_kind="kantor_desa")
+    log_households(phone, DESA[1], [kk(serial=100 + i) for i in range(5)], place_kind="pasar", members=3)
+    log_households(phone, DESA[1], [], place_kind="sekolah")  # an event that helped nobody still counts
+    sup = staff_client(app, "supervisor", ["35.09"])
+    volume = sup.get("/api/v1/tallies", query_string={"area": "35.09", "by": "place_kind"}).get_json()
+    rows = {r["key"]: r for r in volume["rows"]}
+    assert volume["rank_by"] == "households" and volume["rows"][0]["key"] == "kantor_desa"
+    assert (rows["kantor_desa"]["events"], rows["kantor_desa"]["households_per_event"]) == (3, 2.0)
+    assert (rows["pasar"]["events"], rows["pasar"]["households_per_event"], rows["pasar"]["persons_per_event"]) == (
+        1,
+        5.0,
+        15.0,
+    )
+    assert (rows["sekolah"]["events"], rows["sekolah"]["households_per_event"]) == (1, 0.0)
+    assert (rows["posyandu"]["events"], rows["posyandu"]["households_per_event"]) == (0, None)
+    assert rows["kantor_desa"]["households_share_pct"] == round(100 * 6 / 11, 1)
+    by_yield = sup.get("/api/v1/tallies", query_string={"area": "35.09", "by": "place_kind", "rank_by": "yield"})
+    ranked = [(r["key"], r["rank"]) for r in by_yield.get_json()["rows"]]
+    assert ranked[:3] == [("pasar", 1), ("kantor_desa", 2), ("sekolah", 3)] and ranked[-1][1] is None
+    tomorrow = (TODAY + timedelta(1)).isoformat()
+    later = sup.get("/api/v1/tallies", query_string={"area": "35.09", "by": "place_kind", "from": tomorrow})
+    assert all(r["events"] == 0 for r in later.get_json()["rows"])
+
+
+def test_an_export_says_its_row_count_before_it_starts(app):
+    """Issue 16.3: the count an export announces is the rows it then writes; nothing is audited for asking."""
+    from tests.helpers_field import log_households
+
+    phone = petugas_client(app, DESA[:2])
+    log_households(phone, DESA[0], [kk(serial=i) for i in range(1, 4)])
+    log_households(phone, DESA[1], [kk(serial=9)], outcome="gagal")
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    for query, rows in (({}, 4), ({"outcome": "gagal"}, 1), ({"desa": DESA[0]}, 3), ({"state": "approved"}, 0)):
+        got = coord.get("/api/v1/exports/assists/count", query_string=query).get_json()
+        assert got == {"rows": rows, "masked": True, "sep": ";"}, (query, got)
+    assert coord.get("/api/v1/exports/follow-up/count").get_json()["rows"] == 4
+    assert coord.get("/api/v1/exports/tallies/count").get_json()["rows"] is None
+    refused = coord.get("/api/v1/exports/assists/count", query_string={"unmask": "true"})
+    assert refused.get_json()["problem"] == "export.unmask_forbidden"
+    assert coord.get("/api/v1/exports/assists/count", query_string={"area": "35.09.20"}).status_code == 404

@@ -28,6 +28,8 @@ export const api = {
   audit: `${V1}/audit-events`,
   exportJobs: `${V1}/exports/jobs`,
   exportJob: (id) => `${V1}/exports/jobs/${id}`,
+  /** @param {"assists"|"follow-up"|"tallies"} kind */
+  exportCount: (kind) => `${V1}/exports/${kind}/count`,
   targets: `${V1}/targets`,
   targetsImport: `${V1}/targets/import`,
   target: (code) => `${V1}/targets/${code}`,

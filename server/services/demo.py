@@ -22,14 +22,13 @@ from server.services.areas import country_rows, upsert_areas
 from server.services.changes import stamp_changes
 from server.services.demo_names import FAMILY_NAMES, GIVEN_NAMES
 from server.services.passwords import hash_password
+from server.services.zones import zone_of
 
 KABUPATEN = {"35.09": ("jember", 50.0), "53.03": ("ttu", 18.0)}
 DEMO_PASSWORD = "jemputbola"  # noqa: S105 - printed by `make run`; demo accounts only
 DESA_PER_PETUGAS = 4
 # Of those who took part, about how many jemput bola helped, per kabupaten (the rest did it on their own).
 SHARE = {"35.09": 0.28, "53.03": 0.12}
-# The zone the demo's local times are in: WIB in Jawa Timur, WITA in NTT.
-UTC_OFFSET = {"35": 7, "53": 8}
 # About one petugas in twelve stops syncing three days before the end: the silent phones to call.
 SILENT_SHARE, SILENT_DAYS = 1 / 12, 3
 PLACE_WEIGHTS = [30, 12, 15, 8, 8, 7, 5, 5, 7, 3]
@@ -157,7 +156,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
         user, kec, group = rng.choices(petugas, weights)[0]
         first = SILENT_DAYS if user.id in silent else 0
         day = end - timedelta(days=rng.randrange(first, days))
-        offset = timedelta(hours=UTC_OFFSET[kec[:2]])
+        offset = timedelta(hours=zone_of(kec)[1])  # WIB in Jawa Timur, WITA in NTT
         start = datetime.combine(day, time(rng.randrange(7, 14), rng.choice((0, 15, 30, 45))), UTC) - offset
         if start > now - timedelta(hours=1):
             # Today's work that has not happened yet: it happened the day before.

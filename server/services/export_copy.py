@@ -5,14 +5,14 @@ writer formats it (labels, masks, times), so the file is the same, only several 
 """
 
 from flask import current_app
-from sqlalchemy import Text, and_, case, cast, func, literal
+from sqlalchemy import Text, and_, case, cast, func, literal, literal_column
 
 from server.extensions import db
 from server.models import Assist, Outreach, User
 from server.services.cells import FORMULA_PATTERN, PLAIN_PHONE
 from server.services.reference import LABELS
+from server.services.zones import WIB, WIT, WITA, provinsi_by_zone
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the Python side
 BULLET = "•"
 
 
@@ -32,8 +32,19 @@ def _text(column):
     return func.nullif(case((risky, literal("'") + column), else_=column), "")
 
 
+def _zone(choose):
+    """Return a CASE picking, by the desa's provinsi, a value per time zone (`choose` maps a zone to it)."""
+    provinsi = func.left(Assist.desa_code, 2)
+    zones = {WITA[0]: WITA, WIT[0]: WIT}
+    whens = [(provinsi.in_(codes), choose(zones[name])) for name, codes in provinsi_by_zone().items()]
+    return case(*whens, else_=choose(WIB))
+
+
 def _time(column):
-    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS")
+    # The desa's wall-clock time, as zones.tzinfo_of gives it on the Python side.
+    # The offsets are the zones' own constants, written into the SQL (never input).
+    local = func.timezone("UTC", column) + _zone(lambda z: literal_column(f"interval '{z[1]} hours'"))
+    return func.to_char(local, "YYYY-MM-DD HH24:MI:SS")
 
 
 def _masked(column, keep_start, keep_end):
@@ -58,9 +69,10 @@ def _reasons():
     return case(*single, else_=general)
 
 
-def assist_cells(desa_name, kecamatan_name, unmask):
+def assist_cells(areas, unmask):
     """Return the SQL expressions of the assists CSV's cells, in ASSIST_COLUMNS order."""
     a, o = Assist, Outreach
+    code = a.kecamatan_code
     phone = (
         a.phone
         if unmask
@@ -70,10 +82,15 @@ def assist_cells(desa_name, kecamatan_name, unmask):
         cast(a.id, Text),
         a.version,
         func.to_char(o.date, "YYYY-MM-DD"),
-        a.kecamatan_code,
-        _text(kecamatan_name),
+        func.substr(code, 1, 2),
+        _text(areas.provinsi.name),
+        func.substr(code, 1, 5),
+        _text(areas.kabupaten.name),
+        code,
+        _text(areas.kecamatan.name),
         a.desa_code,
-        _text(desa_name),
+        _text(areas.desa.name),
+        areas.desa.bps_code,
         cast(a.outreach_id, Text),
         _label("place_kind", o.place_kind),
         _text(o.place_name),
@@ -91,6 +108,7 @@ def assist_cells(desa_name, kecamatan_name, unmask):
         _text(a.review_comment),
         case((a.voided, "Ya"), else_="Tidak"),
         _text(a.void_reason),
+        _zone(lambda z: z[0]),
         _time(a.device_time),
         _time(a.received_at),
         _time(a.updated_at),
@@ -100,16 +118,19 @@ def assist_cells(desa_name, kecamatan_name, unmask):
 class CopyRows:
     """Stream a query's rows as CSV bytes through COPY; `count` holds the rows sent once it has finished."""
 
-    def __init__(self, header, query):
-        self.header, self.query, self.count = header, query, 0
+    def __init__(self, header, query, sep):
+        self.header, self.query, self.sep, self.count = header, query, sep, 0
         # Called with about how many rows went out so far (line ends; a note with a line break counts twice).
         self.progress = None
 
     def body(self, size=256 * 1024):
         """Yield the CSV file (the header, then the rows) in chunks of about `size` bytes."""
         yield self.header
-        compiled = self.query.compile(dialect=db.session.get_bind().dialect)
-        sql = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
+        # Lists (the zones' provinsi codes) become one parameter each: COPY cannot expand a list later.
+        dialect = db.session.get_bind().dialect
+        compiled = self.query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        # The separator is one of export_files.SEPARATORS (checked by the schema), never free text.
+        sql = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv, DELIMITER '{self.sep}')"
         raw = db.session.connection().connection.driver_connection
         buffer = bytearray()
         with raw.cursor() as cursor:

@@ -46,7 +46,8 @@ def start(user, kind, fmt, args):
     job_id = uuid.uuid4()
     plan = exports.plan(user, kind, fmt, args)
     exports.audit_start(plan, job=str(job_id))
-    stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v is not None}
+    # The plan's arguments: the separator chosen from the asker's language stays the file's.
+    stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in plan.args.items() if v is not None}
     job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=plan.filename)
     job.heartbeat_at = utcnow()
     db.session.add(job)

@@ -6,103 +6,36 @@ masked or not) and when it ends (rows written, complete or cut off). Identity nu
 caller asks for them and their role may (policy "exports.unmask", set by EXPORT_UNMASK_ROLES).
 """
 
-import csv
-import io
-import os
-import tempfile
 from dataclasses import dataclass
+from datetime import date
 
-import xlsxwriter
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
+from server.i18n import current_language
 from server.models import Area, Assist, Outreach, User
 from server.queries import assists
-from server.services import export_copy, policy
+from server.services import export_copy, export_files, policy
 from server.services.audit import record_event
-from server.services.cells import neutralize
+from server.services.export_columns import ASSIST_COLUMNS, FOLLOW_UP_COLUMNS, TALLY_COLUMNS
 from server.services.identity import mask_kk, mask_phone
 from server.services.policy import resolve_area
 from server.services.reference import LABELS
 from server.services.tallies import tallies
+from server.services.zones import tzinfo_of
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-CHUNK_ROWS = 2000
+CHUNK_ROWS = export_files.CHUNK_ROWS
 # Follow-up: which outcome of a household wins when it was logged more than once (berhasil: no visit needed).
 OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
 
-ASSIST_COLUMNS = (
-    ("ID pendampingan", "id"),
-    ("Versi", "version"),
-    ("Tanggal kegiatan", "date"),
-    ("Kode kecamatan", "kecamatan_code"),
-    ("Kecamatan", "kecamatan_name"),
-    ("Kode desa", "desa_code"),
-    ("Desa/kelurahan", "desa_name"),
-    ("ID kegiatan", "outreach_id"),
-    ("Jenis titik kumpul", "place_kind"),
-    ("Nama tempat", "place_name"),
-    ("Nama pengguna petugas", "username"),
-    ("Petugas", "enumerator"),
-    ("Nomor KK", "kk_number"),
-    ("Kepala keluarga", "head_name"),
-    ("Anggota terdaftar", "members"),
-    ("Hasil", "outcome"),
-    ("Alasan dibantu", "reasons"),
-    ("Perangkat", "device_used"),
-    ("Telepon", "phone"),
-    ("Catatan", "notes"),
-    ("Status pemeriksaan", "review_state"),
-    ("Komentar pemeriksa", "review_comment"),
-    ("Dibatalkan", "voided"),
-    ("Alasan pembatalan", "void_reason"),
-    ("Waktu di HP (UTC)", "device_time"),
-    ("Diterima server (UTC)", "received_at"),
-    ("Terakhir diubah (UTC)", "updated_at"),
-)
-FOLLOW_UP_COLUMNS = (
-    ("Kode desa", "desa_code"),
-    ("Desa/kelurahan", "desa_name"),
-    ("Nomor KK", "kk_number"),
-    ("Kepala keluarga", "head_name"),
-    ("Hasil pendampingan", "outcome"),
-    ("Perlu dikunjungi", "visit"),
-    ("Tanggal kegiatan", "date"),
-    ("Nama tempat", "place_name"),
-    ("Petugas", "enumerator"),
-    ("Telepon", "phone"),
-    ("Kali dicatat", "times"),
-)
-TALLY_COLUMNS = (
-    ("Peringkat", "rank"),
-    ("Kode", "key"),
-    ("Nama", "label"),
-    ("Rumah tangga", "households"),
-    ("Jiwa", "persons"),
-    ("RT berhasil", "successful"),
-    ("Tingkat keberhasilan (%)", "success_rate"),
-    ("RT tidak dihitung (batal/ditolak)", "excluded_households"),
-    ("Jiwa tidak dihitung", "excluded_persons"),
-    ("Penduduk", "population"),
-    ("Target (%)", "target_pct"),
-    ("Target jiwa", "target_persons"),
-    ("Jiwa didampingi terhadap target (%)", "assisted_of_target_pct"),
-    ("Ikut serta pada periode (angka resmi)", "took_part"),
-    ("Ikut serta sampai akhir periode", "took_part_total"),
-    ("Angka resmi per tanggal", "official_as_of"),
-    ("Partisipasi (%)", "participation_pct"),
-    ("Selisih dari target (poin)", "gap_pct"),
-    ("Capaian target (%)", "achievement_pct"),
-    ("Porsi jemput bola (%)", "share_pct"),
-    ("Jiwa kumulatif", "cumulative_persons"),
-)
-COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "tallies": TALLY_COLUMNS}
+COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS}
 
 
 def _label(kind, code):
@@ -126,7 +59,11 @@ class Plan:
 
     @property
     def columns(self):
-        return COLUMNS[self.kind]
+        return TALLY_COLUMNS[self.args["by"]] if self.kind == "tallies" else COLUMNS[self.kind]
+
+    @property
+    def sep(self):
+        return self.args["sep"]
 
 
 def plan(user, kind, fmt, args):
@@ -135,6 +72,9 @@ def plan(user, kind, fmt, args):
     unmask = bool(args.get("unmask"))
     if unmask and not policy.can(user, "exports.unmask"):
         raise Problem("export.unmask_forbidden")
+    # Excel set to Indonesian splits cells at ";" (and reads "," as the decimal mark); others expect ",".
+    sep = args.get("sep") or (";" if current_language() == "id" else ",")
+    args = {**args, "by": args.get("by") or "child", "sep": sep}
     return Plan(user, kind, fmt, args, area, unmask)
 
 
@@ -175,6 +115,12 @@ def count_rows(plan):
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
+def preview(user, kind, args):
+    """Return what an export would hold before it starts: its row count, whether it is masked, its separator."""
+    checked = plan(user, kind, "csv", args)
+    return {"rows": count_rows(checked), "masked": not checked.unmask, "sep": checked.sep}
+
+
 def stream(plan, rows, **details):
     """Return the file's bytes as a generator; it audits how many rows went out, even when the client stops."""
     # Read now, not once the stream runs: by then the request's unit has ended and the user object expired.
@@ -199,14 +145,16 @@ def _stream(actor_id, kind, fmt, rows, details):
 class DictRows:
     """Rows built in Python (one dict per row), written as CSV or XLSX in constant memory."""
 
-    def __init__(self, columns, fmt, factory):
-        self.columns, self.fmt, self.factory, self.count = columns, fmt, factory, 0
+    def __init__(self, plan, factory):
+        self.columns, self.fmt, self.sep, self.factory, self.count = plan.columns, plan.fmt, plan.sep, factory, 0
         self.progress = None  # called now and then with the rows written so far
 
     def body(self):
         """Yield the file's bytes."""
-        writer = _csv_chunks if self.fmt == "csv" else _xlsx_chunks
-        yield from writer(self.columns, self._counted())
+        if self.fmt == "csv":
+            yield from export_files.csv_chunks(self.columns, self._counted(), self.sep)
+        else:
+            yield from export_files.xlsx_chunks(self.columns, self._counted())
 
     def _counted(self):
         for row in self.factory():
@@ -216,82 +164,69 @@ class DictRows:
                 self.progress(self.count)
 
 
-def file_bytes(columns, rows, fmt):
-    """Return a whole small file (a template to fill in) written as exports write theirs."""
-    return b"".join((_csv_chunks if fmt == "csv" else _xlsx_chunks)(columns, rows))
+@dataclass(frozen=True)
+class _Areas:
+    """The four levels of areas an assist lies in, joined by code (a kabupaten's code is its kecamatan's prefix)."""
 
+    provinsi: object
+    kabupaten: object
+    kecamatan: object
+    desa: object
 
-def _csv_header(columns):
-    # The BOM lets spreadsheet programs see UTF-8; lines end in \n, as COPY writes them.
-    buffer = io.StringIO("\ufeff")
-    buffer.seek(0, io.SEEK_END)
-    csv.writer(buffer, lineterminator="\n").writerow([neutralize(title) for title, _ in columns])
-    return buffer.getvalue().encode()
+    @classmethod
+    def aliased(cls):
+        """Return four fresh aliases of the areas table."""
+        return cls(aliased(Area), aliased(Area), aliased(Area), aliased(Area))
 
+    def join(self, query):
+        """Join the four areas of each assist to a select over assists."""
+        code = Assist.kecamatan_code
+        return (
+            query.join(self.desa, self.desa.code == Assist.desa_code)
+            .join(self.kecamatan, self.kecamatan.code == code)
+            .join(self.kabupaten, self.kabupaten.code == func.substr(code, 1, 5))
+            .join(self.provinsi, self.provinsi.code == func.substr(code, 1, 2))
+        )
 
-def _csv_chunks(columns, rows):
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
-    buffer.write(_csv_header(columns).decode())
-    for n, row in enumerate(rows, start=1):
-        out.writerow(["" if row.get(key) is None else neutralize(row[key]) for _, key in columns])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def _xlsx_chunks(columns, rows):
-    # constant_memory: each row is flushed to a temporary file as soon as the next one starts.
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        # Text is always a string cell: never a formula (a typed "=HYPERLINK(…)") and never a live link.
-        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-        book = xlsxwriter.Workbook(path, {**options, "strings_to_urls": False})
-        sheet = book.add_worksheet("Data")
-        bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, [title for title, _ in columns], bold)
-        for r, row in enumerate(rows, start=1):
-            sheet.write_row(r, 0, [_cell(row.get(key)) for _, key in columns])
-        book.close()
-        with open(path, "rb") as f:
-            while chunk := f.read(256 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
-
-
-def _cell(value):
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)
+    def names(self):
+        """Return the labelled name columns (and the desa's BPS code) the Python writer reads."""
+        return (
+            self.provinsi.name.label("provinsi_name"),
+            self.kabupaten.name.label("kabupaten_name"),
+            self.kecamatan.name.label("kecamatan_name"),
+            self.desa.name.label("desa_name"),
+            self.desa.bps_code.label("desa_bps_code"),
+        )
 
 
 def _base_query(columns):
-    kec = aliased(Area)
-    desa = aliased(Area)
-    return _joined((*columns, desa.name.label("desa_name"), kec.name.label("kecamatan_name")), desa, kec)
-
-
-def _joined(columns, desa, kec):
-    query = assists.columns_joined(*columns)
-    return query.join(desa, desa.code == Assist.desa_code).join(kec, kec.code == Assist.kecamatan_code)
+    areas = _Areas.aliased()
+    return areas.join(assists.columns_joined(*columns, *areas.names()))
 
 
 def _stream_rows(query):
     return db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)).mappings()
 
 
+def _with_areas(row):
+    """Add the provinsi and kabupaten codes, which are prefixes of the kecamatan's."""
+    code = row["kecamatan_code"] if "kecamatan_code" in row else row["desa_code"][:8]
+    return {**row, "provinsi_code": code[:2], "kabupaten_code": code[:5], "kecamatan_code": code}
+
+
+def _local(at, zone):
+    """Return a stored UTC time as the wall-clock time of a zone (naive: a spreadsheet cell has no zone)."""
+    return at.astimezone(zone).replace(tzinfo=None) if at else None
+
+
 def _assist_rows(plan):
     area, args, unmask = plan.area, plan.args, plan.unmask
     if export_copy.available(plan.fmt):
-        kec, desa = aliased(Area), aliased(Area)
-        cells = export_copy.assist_cells(desa.name, kec.name, unmask)
-        query = _assist_order(assists.filtered(_joined(cells, desa, kec), area, args))
-        return export_copy.CopyRows(_csv_header(plan.columns), query)
-    return DictRows(plan.columns, plan.fmt, lambda: _assist_dicts(area, args, unmask))
+        areas = _Areas.aliased()
+        cells = export_copy.assist_cells(areas, unmask)
+        query = _assist_order(assists.filtered(areas.join(assists.columns_joined(*cells)), area, args))
+        return export_copy.CopyRows(export_files.csv_header(plan.columns, plan.sep), query, plan.sep)
+    return DictRows(plan, lambda: _assist_dicts(area, args, unmask))
 
 
 def _assist_order(query):
@@ -333,7 +268,8 @@ def _assist_dicts(area, args, unmask):
         )
     )
     for row in _stream_rows(_assist_order(assists.filtered(query, area, args))):
-        out = dict(row)
+        out = _with_areas(row)
+        zone = tzinfo_of(out["desa_code"])
         out.update(
             kk_number=out["kk_number"] if unmask else mask_kk(out["kk_number"]),
             phone=out["phone"] if unmask else mask_phone(out["phone"]),
@@ -343,16 +279,15 @@ def _assist_dicts(area, args, unmask):
             device_used=_label("device_used", out["device_used"]),
             reasons=", ".join(_label("reason", r) for r in out["reasons"] or []),
             voided="Ya" if out["voided"] else "Tidak",
-            date=out["date"].isoformat(),
+            zone=zone.tzname(None),
+            **{key: _local(out[key], zone) for key in ("device_time", "received_at", "updated_at")},
         )
-        for key in ("device_time", "received_at", "updated_at"):
-            out[key] = out[key].strftime(export_copy.TIME_FORMAT) if out[key] else None
         yield out
 
 
 def _follow_up_rows(plan):
     """One row per household and desa: its best outcome (berhasil wins), and whether it needs a visit."""
-    return DictRows(plan.columns, plan.fmt, lambda: _follow_up_dicts(plan.area, plan.args, plan.unmask))
+    return DictRows(plan, lambda: _follow_up_dicts(plan.area, plan.args, plan.unmask))
 
 
 def _follow_up_dicts(area, args, unmask):
@@ -360,6 +295,7 @@ def _follow_up_dicts(area, args, unmask):
     rank = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
     query = _base_query(
         (
+            a.kecamatan_code,
             a.desa_code,
             a.kk_number,
             a.head_name,
@@ -379,7 +315,7 @@ def _follow_up_dicts(area, args, unmask):
             continue
         if current is not None:
             yield _follow_up(best, times, unmask)
-        current, best, times = key, dict(row), 1
+        current, best, times = key, row, 1
     if current is not None:
         yield _follow_up(best, times, unmask)
 
@@ -392,21 +328,35 @@ def _follow_up_filter(query, area, args):
 
 def _follow_up(row, times, unmask):
     return {
-        **row,
+        **_with_areas(row),
         "kk_number": row["kk_number"] if unmask else mask_kk(row["kk_number"]),
         "phone": row["phone"] if unmask else mask_phone(row["phone"]),
         "outcome": _label("outcome", row["outcome"]),
         "visit": "Tidak" if row["outcome"] == "berhasil" else "Ya",
-        "date": row["date"].isoformat(),
         "times": times,
     }
 
 
 def _tally_rows(plan):
-    return DictRows(plan.columns, plan.fmt, lambda: _tally_dicts(plan.user, plan.area, plan.args))
+    return DictRows(plan, lambda: _tally_dicts(plan.user, plan.area, plan.args))
 
 
 def _tally_dicts(user, area, args):
-    body = tallies(user, {**args, "area": area.code, "by": args.get("by") or "child"})
-    yield from body["rows"]
-    yield {"key": "", "label": "Jumlah", **{k: v for k, v in body["total"].items() if k != "rank"}}
+    by = args["by"]
+    body = tallies(user, {**args, "area": area.code})
+    zone = tzinfo_of(area.code)
+    for row in body["rows"]:
+        yield _tally_row(by, row, zone)
+    total = {k: v for k, v in body["total"].items() if k != "rank"}
+    yield {**total, "key": "", "label": "Jumlah", "day": "Jumlah", "username": ""}
+
+
+def _tally_row(by, row, zone):
+    """Return a tally row as a file shows it: labels for codes, a real date, local times."""
+    if by in ("place_kind", "outcome"):
+        return {**row, "label": _label(by, row["key"])}
+    if by == "day":
+        return {**row, "day": date.fromisoformat(row["key"])}
+    if by == "enumerator":
+        return {**row, "zone": zone.tzname(None), "last_sync_at": _local(row["last_sync_at"], zone)}
+    return row

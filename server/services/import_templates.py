@@ -2,7 +2,8 @@
 
 from server.models.types import utcnow
 from server.queries import areas
-from server.services import exports, policy, progress
+from server.services import export_files, exports, policy, progress
+from server.services.export_columns import Column
 
 # Per import: the right it needs, its columns, and the file name's stem.
 KINDS = {"progress": ("progress.import", progress.COLUMNS, "progres-resmi")}
@@ -15,5 +16,5 @@ def template(actor, kind, code, fmt):
     children = areas.below(area)
     today = utcnow().date().isoformat()
     rows = [{"area_code": c.code, "name": c.name, "date": today} for c in children]
-    body = exports.file_bytes([(name, name) for name in columns], rows, fmt)
+    body = export_files.file_bytes([Column(name, name, name) for name in columns], rows, fmt)
     return f"{stem}-{area.code or 'indonesia'}.{fmt}", body, exports.FORMATS[fmt]

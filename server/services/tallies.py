@@ -9,7 +9,7 @@ from sqlalchemy import func, literal, or_, select, true
 from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
-from server.models import Area, Device, TallyCell, Target, User, UserArea
+from server.models import Area, Device, Outreach, TallyCell, Target, User, UserArea
 from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
@@ -280,13 +280,43 @@ def day_span(days, date_from, date_to):
     return max(first, last - timedelta(days=longest - 1)), last
 
 
-def _code_rows(codes):
+def _code_rows(codes, events=None):
+    """Return the row builder of a fixed code list (kinds of place, outcomes), with each row's share of the
+    households and, for kinds of place, the yield per outreach event (the office's "which place works best")."""
+
     def build(area, sums, args):
         rows = [_figures(sums.get(code, {}), key=code, label=code) for code in codes]
-        measure = args.get("rank_by") if args.get("rank_by") in ("persons", "households") else "households"
+        households = sum(r["households"] for r in rows)
+        counted = events(area, args) if events else None
+        for row in rows:
+            row["households_share_pct"] = round(100 * row["households"] / households, 1) if households else None
+            if counted is not None:
+                n = row["events"] = counted.get(row["key"], 0)
+                row["households_per_event"] = round(row["households"] / n, 1) if n else None
+                row["persons_per_event"] = round(row["persons"] / n, 1) if n else None
+        allowed = ("persons", "households", "yield") if events else ("persons", "households")
+        measure = args.get("rank_by") if args.get("rank_by") in allowed else "households"
         return _rank(rows, measure), measure
 
     return build
+
+
+def _events_by_kind(area, args):
+    """Return {place kind: outreach events} of the area in the date range (voided outreaches left out)."""
+    o = Outreach
+    where = [o.voided.is_(False)]
+    if area.level == 4:
+        where.append(o.desa_code == area.code)
+    elif area.level == 3:
+        where.append(o.kecamatan_code == area.code)
+    elif area.level:
+        where.append(o.kecamatan_code.startswith(area.code + "."))
+    if args.get("date_from"):
+        where.append(o.date >= args["date_from"])
+    if args.get("date_to"):
+        where.append(o.date <= args["date_to"])
+    query = select(o.place_kind, func.count()).where(*where).group_by(o.place_kind)
+    return dict(db.session.execute(query).all())
 
 
 def _then(field, *more):
@@ -302,6 +332,7 @@ _RANK_KEYS = {
     "share": _then("share_pct", "persons"),
     "persons": _then("persons", "households"),
     "households": _then("households", "persons"),
+    "yield": _then("households_per_event", "households"),
 }
 RANK_MEASURES = tuple(_RANK_KEYS)
 
@@ -309,7 +340,7 @@ _ROWS = {
     "child": _child_rows,
     "enumerator": _enumerator_rows,
     "day": _day_rows,
-    "place_kind": _code_rows(PLACE_KINDS),
+    "place_kind": _code_rows(PLACE_KINDS, _events_by_kind),
     "outcome": _code_rows(OUTCOMES),
 }
 

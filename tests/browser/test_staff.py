@@ -97,10 +97,19 @@ def test_flag_correct_approve_round_trip(playwright_driver, demo_site, tmp_path)
         desk.get_by_role("link", name="Periksa").click()
         # Prepared in the background with its progress shown, then downloaded through a signed link.
         desk.get_by_role("button", name="Siapkan Daftar kunjungan tahap wawancara (CSV)").click()
+        # It says first what it will hold: the exact rows, the filter, masked, the separator; then it starts.
+        confirm = desk.get_by_test_id("export-confirm")
+        expect(confirm).to_contain_text(re.compile(r"Daftar kunjungan tahap wawancara \(CSV\): \d+ baris"))
+        expect(confirm).to_contain_text("Tanpa filter")
+        expect(confirm).to_contain_text("disamarkan")
+        expect(confirm).to_contain_text("titik koma")
+        audit_both(desk, "export-confirm")
+        confirm.get_by_role("button", name="Mulai siapkan").click()
         with desk.expect_download() as download:
             desk.get_by_role("link", name=re.compile(r"^Unduh jemput-bola-follow-up")).click()
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert "350919••••••0001" in text and kk(serial=1) not in text
+        assert text.startswith("Kode provinsi;Provinsi;")
         with demo_site.app.app_context():
             done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.follow_up_done")).one()
             assert done.details["complete"] is True and done.details["job"]
@@ -115,6 +124,9 @@ def test_flag_correct_approve_round_trip(playwright_driver, demo_site, tmp_path)
             desk.goto(f"{demo_site.url}/{hash_}")
             expect(desk.get_by_test_id(ready)).to_be_visible()
             audit_both(desk, name)
+            if name == "places":  # yield per event beside volume, ranked by yield
+                expect(desk.get_by_test_id("places").locator("thead")).to_contain_text("RT per kegiatan")
+                expect(desk.get_by_test_id("places").locator("tbody tr").first).to_contain_text("Tertinggi")
     finally:
         phone_browser.close()
         desk_browser.close()

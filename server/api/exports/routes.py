@@ -4,7 +4,7 @@ from flask import Response, stream_with_context
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
-from server.api.exports.schemas import ExportArgsSchema, ExportJobCreateSchema, ExportJobSchema
+from server.api.exports.schemas import ExportArgsSchema, ExportCountSchema, ExportJobCreateSchema, ExportJobSchema
 from server.services import export_jobs, exports
 
 bp = Blueprint("exports", __name__, description="Exports for supervisors and coordinators (audited)")
@@ -31,6 +31,15 @@ def export(args, kind, fmt):
     body = stream_with_context(exports.stream(plan, exports.source(plan)))
     headers = {"Content-Disposition": f'attachment; filename="{plan.filename}"'}
     return Response(body, content_type=exports.FORMATS[fmt], headers=headers)
+
+
+@bp.get("/<any(assists, 'follow-up', tallies):kind>/count")
+@login_required
+@bp.arguments(ExportArgsSchema, location="query")
+@bp.response(200, ExportCountSchema)
+def count(args, kind):
+    """Say how many rows an export with these filters would have, before it is started (nothing is audited)."""
+    return exports.preview(current_user, kind.replace("-", "_"), args)
 
 
 @bp.post("/jobs")

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from server.api.review.schemas import ReviewFilterSchema
 from server.api.schemas_base import StrictSchema
-from server.services import export_jobs
+from server.services import export_files, export_jobs
 from server.services.tallies import RANK_MEASURES
 
 
@@ -12,6 +12,11 @@ class ExportArgsSchema(ReviewFilterSchema):
     """The review filters, plus `unmask` (full identity numbers, where the role allows) and tally grouping."""
 
     unmask = fields.Boolean(load_default=False)
+    sep = fields.String(
+        load_default=None,
+        validate=validate.OneOf(export_files.SEPARATORS),
+        metadata={"description": "CSV cell separator: ';' (decimal comma; the default in Indonesian) or ','"},
+    )
     by = fields.String(
         load_default="child", validate=validate.OneOf(("child", "enumerator", "day", "place_kind", "outcome"))
     )
@@ -26,6 +31,14 @@ class ExportJobCreateSchema(ExportArgsSchema):
 
     kind = fields.String(required=True, validate=validate.OneOf(("assists", "follow-up", "tallies")))
     format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx")))
+
+
+class ExportCountSchema(StrictSchema):
+    """What an export would hold: its rows (null for a tally table: one row per group), masked or not."""
+
+    rows = fields.Integer(allow_none=True)
+    masked = fields.Boolean()
+    sep = fields.String()
 
 
 def _iso(at):

@@ -66,6 +66,12 @@ class TallyRowSchema(ma.Schema):
     achievement_pct = fields.Float(allow_none=True)
     share_pct = fields.Float(allow_none=True)
     cumulative_persons = fields.Integer()
+    # by=place_kind: outreach events of the kind, and what one event yields on average.
+    events = fields.Integer()
+    households_per_event = fields.Float(allow_none=True)
+    persons_per_event = fields.Float(allow_none=True)
+    # by=place_kind and by=outcome: this row's households of all the area's.
+    households_share_pct = fields.Float(allow_none=True)
     last_sync_at = UTCDateTimeField(allow_none=True)
     app_version = fields.String(allow_none=True)
     pending_count = fields.Integer(allow_none=True)

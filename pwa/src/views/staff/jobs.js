@@ -6,6 +6,7 @@ import { request } from "../../api.js";
 import { dateTime, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { api } from "../../endpoints.js";
+import { apiPath } from "./data.js";
 
 const POLL_MS = 700;
 
@@ -18,22 +19,65 @@ export function startJob(kind, format, params) {
   return request(api.exportJobs, { method: "POST", body });
 }
 
-/** A button that prepares an export in the background and turns into its download link. */
-export function exportButton(text, kind, format, params) {
+/**
+ * A button that first says what the export will hold (its filter and exact row count), then, once confirmed,
+ * prepares it in the background and turns into its download link.
+ * @param {string} text what the file is
+ * @param {string} kind
+ * @param {"csv"|"xlsx"} format
+ * @param {Record<string, any>|(() => Record<string, any>)} params the filters (a function: read at the click)
+ * @param {string[]} describe the chosen filters in words, shown before the export starts
+ */
+export function exportButton(text, kind, format, params, describe = []) {
   const box = h("div", { class: "job" });
   const button = h("button", { type: "button", class: "secondary" }, t("jobs.prepare", { what: text }));
+  const fail = (error) => mount(box, button, h("p", { class: "alert", role: "alert" }, error.message));
   button.addEventListener("click", async () => {
     button.disabled = true;
+    const chosen = typeof params === "function" ? params() : params;
     try {
-      await follow(box, await startJob(kind, format, params));
+      const preview = await request(apiPath(api.exportCount(kind), chosen));
+      mount(
+        box,
+        confirmation(text, preview, describe, chosen, (go) => (go ? start() : mount(box, button))),
+      );
     } catch (error) {
-      mount(box, button, h("p", { class: "alert", role: "alert" }, error.message));
+      fail(error);
     } finally {
       button.disabled = false;
+    }
+    async function start() {
+      try {
+        await follow(box, await startJob(kind, format, chosen));
+      } catch (error) {
+        fail(error);
+      }
     }
   });
   mount(box, button);
   return box;
+}
+
+function confirmation(text, preview, describe, chosen, answer) {
+  const rows =
+    preview.rows === null || preview.rows === undefined
+      ? t("jobs.confirmTable", { what: text })
+      : t("jobs.confirm", { what: text, rows: num(preview.rows) });
+  const ok = h("button", { type: "button", onclick: () => answer(true) }, t("jobs.start"));
+  return h(
+    "div",
+    { class: "card confirm", role: "group", "aria-label": text, "data-testid": "export-confirm" },
+    h("p", null, h("strong", null, rows)),
+    h("p", null, describe.length ? t("jobs.filters", { list: describe.join("; ") }) : t("jobs.noFilter")),
+    h("p", { class: "sub" }, preview.masked ? t("jobs.masked") : t("jobs.unmasked")),
+    chosen.sep ? h("p", { class: "sub" }, t(chosen.sep === ";" ? "jobs.sepSemicolon" : "jobs.sepComma")) : null,
+    h(
+      "div",
+      { class: "actions" },
+      ok,
+      h("button", { type: "button", class: "secondary", onclick: () => answer(false) }, t("jobs.cancel")),
+    ),
+  );
 }
 
 /** Show a job's progress until it ends, then its download link (or why it failed). */

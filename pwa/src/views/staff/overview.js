@@ -178,6 +178,15 @@ export async function renderOverview(el, app, code) {
     upHref
       ? h("p", null, h("a", { href: upHref }, t("overview.up", { name: app.areaNames?.[up] || up || "Indonesia" })))
       : null,
+    // On the first screen: which kind of gathering point works best, and the day's report.
+    area.level > 0
+      ? h(
+          "p",
+          { class: "links no-print" },
+          h("a", { class: "button secondary", href: `#/places/${area.code}` }, t("overview.places")),
+          h("a", { class: "button secondary", href: `#/report/${area.code}` }, t("overview.report")),
+        )
+      : null,
     search,
     rangeChooser(app),
     h(
@@ -214,14 +223,6 @@ export async function renderOverview(el, app, code) {
         : null,
       rankTable(rows, childColumns(level < 4, measure), { testId: "ranking", label: rankingTitle(app, level) }),
     ),
-    area.level > 0
-      ? h(
-          "p",
-          { class: "links" },
-          h("a", { class: "button secondary", href: `#/places/${area.code}` }, t("overview.places")),
-          h("a", { class: "button secondary", href: `#/report/${area.code}` }, t("overview.report")),
-        )
-      : null,
     area.level > 0 ? downloads([["export.tallies", "tallies", { area: area.code, ...span(chosen(app)) }]]) : null,
   );
 }

@@ -85,6 +85,23 @@ function filterForm(app, filters, childRows, people, onApply) {
   return form;
 }
 
+/** The list's filters in words ("Status pemeriksaan: Diterima"), as an export states them before it starts. */
+function describeFilters(app, filters, childRows, people) {
+  const named = (rows, key) => rows.find((r) => String(r.key) === String(key))?.label || key;
+  const words = {
+    area: (v) => named(childRows, v),
+    enumerator: (v) => named(people, v),
+    from: day,
+    to: day,
+    outcome: (v) => refLabel(app, "outcome", v),
+    state: (v) => (v === "voided" ? t("review.voided") : refLabel(app, "review_state", v)),
+  };
+  const titles = { area: "review.desa", enumerator: "review.enumerator", from: "review.from", to: "review.to" };
+  return Object.entries(filters)
+    .filter(([key, value]) => value && words[key] && !(key === "area" && value === workArea(app)))
+    .map(([key, value]) => `${t(titles[key] || `review.${key}`)}: ${words[key](value)}`);
+}
+
 function item(app, a) {
   return h(
     "li",
@@ -164,10 +181,13 @@ export async function renderReviewList(el, app) {
   });
   const { duplicate, ...chosenFilters } = filters;
   const exportFilters = { area: workArea(app), ...chosenFilters };
-  const exported = downloads([
-    ["export.assists", "assists", exportFilters],
-    ["export.followUp", "follow-up", { ...exportFilters, state: null }],
-  ]);
+  const exported = downloads(
+    [
+      ["export.assists", "assists", exportFilters],
+      ["export.followUp", "follow-up", { ...exportFilters, state: null }],
+    ],
+    (params) => describeFilters(app, params, children?.data.rows || [], people?.data.rows || []),
+  );
   mount(
     el,
     h("h1", null, t("review.title")),

@@ -1,8 +1,8 @@
 /**
  * Pieces the staff screens share: the "figures as of" line, ranked tables, percentages.
  */
-import { num, t, when } from "../../i18n.js";
-import { h } from "../dom.js";
+import { language, num, t, when } from "../../i18n.js";
+import { field, h } from "../dom.js";
 import { exportButton } from "./jobs.js";
 
 /** Percentage text, or a dash. */
@@ -102,17 +102,34 @@ export const FIGURE_COLUMNS = [
 ];
 
 /**
- * Exports in CSV and XLSX, each prepared in the background with its progress shown, then downloaded.
+ * Exports in CSV and XLSX, each prepared in the background with its progress shown, then downloaded. CSV files
+ * split cells with ";" for Excel set to Indonesian (the default in Indonesian) or "," for other spreadsheets.
  * @param {Array<[string, string, Record<string, any>]>} kinds [label key, export kind, filters]
+ * @param {(params: Record<string, any>) => string[]} describe an export's filters in words, said before it starts
  */
-export function downloads(kinds) {
+export function downloads(kinds, describe = () => []) {
+  const sep = h(
+    "select",
+    { id: "export-sep" },
+    h("option", { value: ";", selected: language() === "id" }, t("export.sepSemicolon")),
+    h("option", { value: ",", selected: language() !== "id" }, t("export.sepComma")),
+  );
   return h(
     "section",
     { class: "card no-print", "data-testid": "downloads" },
     h("h2", null, t("export.title")),
     h("p", { class: "sub" }, t("export.note")),
+    field("export-sep", t("export.sep"), sep),
     kinds.flatMap(([key, kind, params]) =>
-      ["csv", "xlsx"].map((fmt) => exportButton(t(key, { fmt: fmt.toUpperCase() }), kind, fmt, params)),
+      ["csv", "xlsx"].map((fmt) =>
+        exportButton(
+          t(key, { fmt: fmt.toUpperCase() }),
+          kind,
+          fmt,
+          fmt === "csv" ? () => ({ ...params, sep: sep.value }) : params,
+          describe(params),
+        ),
+      ),
     ),
   );
 }
