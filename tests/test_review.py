@@ -207,3 +207,88 @@ def test_review_scope_and_role_matrix(app):
     assert _decide(other, aid, '"a1"', "approve").get_json()["problem"] == "record.not_found"
     anonymous = app.test_client()
     assert anonymous.get("/api/v1/review/assists").status_code == 401
+
+
+def test_search_by_whole_kk_or_name_lists_masked_numbers_only(app):
+    """Issue 16.3: a whole KK finds its household (never shown in full); part of a number finds nothing."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    log_households(phone, "35.09.19.1001", [kk(serial=1)], head_name="Siti Aminah")
+    log_households(phone, "35.09.19.1001", [kk(serial=2)], head_name="Budi_Santoso 100%")
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+
+    def found(q, **more):
+        resp = coord.get("/api/v1/review/assists", query_string={"q": q, **more})
+        assert resp.status_code == 200, (q, resp.get_json()["errors"])
+        return [(i["head_name"], i["kk_number"]) for i in resp.get_json()["items"]]
+
+    assert found(kk(serial=1)) == [("Siti Aminah", "350919••••••0001")]
+    assert found("aminah") == found("  SITI ") == [("Siti Aminah", "350919••••••0001")]
+    assert found(kk(serial=1)[:-1]) == [] and found("0001") == []
+    assert found("_santoso 100%") == [("Budi_Santoso 100%", "350919••••••0002")]  # % and _ are plain text
+    assert found("o_s") == [] and found("%%") == []
+    assert found("siti", outcome="gagal") == []
+    assert coord.get("/api/v1/review/assists", query_string={"q": "x"}).status_code == 422
+    export = coord.get("/api/v1/exports/assists/count", query_string={"q": "aminah"}).get_json()
+    assert export["rows"] == 1  # an export of a search holds what the search listed
+
+
+def test_a_correction_after_a_flag_is_marked_with_what_changed(app):
+    """Issue 16.3: a record fixed after a flag says "Diperbaiki" and shows each changed field, before and after."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    oid, (aid, other) = log_households(phone, "35.09.19.1001", [kk(serial=7), kk(serial=8)], phone="081234567890")
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    detail = _open(coord, aid).get_json()
+    assert (detail["corrected"], detail["changes"]) == (False, [])
+    _decide(coord, aid, detail["etag"], "flag", "Cek nomor KK dan jumlah anggota.")
+    assert _open(coord, aid).get_json()["changes"] == []  # flagged, not corrected yet
+    fixed = assist_data(oid, kk_number=kk(serial=17), members=6, phone="081234567890", notes="KK baru")
+    assert push(phone, [mutation("assist", fixed, aid, base_version=1)]).get_json()["results"][0]["version"] == 2
+    again = _open(coord, aid).get_json()
+    assert (again["corrected"], again["review_state"]) == (True, "received")
+    assert again["changes"] == [
+        {"field": "kk_number", "before": "350919••••••0007", "after": "350919••••••0017"},
+        {"field": "members", "before": 4, "after": 6},
+        {"field": "notes", "before": None, "after": "KK baru"},
+    ]
+    listed = coord.get("/api/v1/review/assists", query_string={"corrected": "true"}).get_json()["items"]
+    assert [(i["id"], i["corrected"]) for i in listed] == [(str(aid), True)]
+    everything = coord.get("/api/v1/review/assists").get_json()["items"]
+    assert {i["id"]: i["corrected"] for i in everything} == {str(aid): True, str(other): False}
+
+
+def test_bulk_approve_says_exactly_how_many_and_approves_exactly_those(app):
+    """Issue 16.3: the first page says how many bulk approve takes (all pages, own records left out), and it
+    approves that many, not one more."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    log_households(phone, "35.09.19.1001", [kk(serial=i) for i in range(1, 8)])
+    log_households(phone, "35.09.19.1001", [kk(serial=20)], outcome="gagal")
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    page = coord.get("/api/v1/review/assists", query_string={"state": "received", "limit": 3}).get_json()
+    assert (len(page["items"]), page["approvable"]) == (3, 8)
+    berhasil = {"state": "received", "outcome": "berhasil"}
+    first = coord.get("/api/v1/review/assists", query_string=berhasil).get_json()
+    assert first["approvable"] == 7
+    assert coord.get("/api/v1/review/assists", query_string={"limit": 3}).get_json()["approvable"] is None
+    later = coord.get("/api/v1/review/assists", query_string={**berhasil, "limit": 3, "cursor": page["next"]})
+    assert later.get_json()["approvable"] is None
+    log_households(phone, "35.09.19.1001", [kk(serial=30)])  # arrives after the list was loaded
+    done = coord.post("/api/v1/review/assists/bulk-approve", json={**berhasil, "as_of": first["as_of"]}).get_json()
+    assert (done["approved"], done["more"]) == (7, False)
+    sup = staff_client(app, "province_supervisor", ["35"])
+    assert sup.get("/api/v1/review/assists", query_string={"state": "received"}).get_json()["approvable"] is None
+
+
+def test_possible_typos_are_listed_apart_from_true_duplicates(app):
+    """Issue 16.3: one KK under two different heads' names is likely a typo, not the same household twice."""
+    phone = petugas_client(app, ["35.09.19.1001"])
+    log_households(phone, "35.09.19.1001", [kk(serial=1)], head_name="Siti Aminah")
+    log_households(phone, "35.09.19.1001", [kk(serial=1)], head_name=" siti aminah")  # the same, typed again
+    log_households(phone, "35.09.19.1001", [kk(serial=2)], head_name="Budi Santoso")
+    log_households(phone, "35.09.19.1001", [kk(serial=2)], head_name="Yohanes Tefa")
+    coord = staff_client(app, "coordinator", ["35.09.19"])
+    duplicates = coord.get("/api/v1/review/duplicates").get_json()
+    typos = coord.get("/api/v1/review/duplicates", query_string={"kind": "typo"}).get_json()
+    assert (duplicates["kind"], [g["kk_number"][-4:] for g in duplicates["items"]]) == ("duplicate", ["0001"])
+    assert (typos["kind"], [g["kk_number"][-4:] for g in typos["items"]]) == ("typo", ["0002"])
+    assert {a["head_name"] for a in typos["items"][0]["assists"]} == {"Budi Santoso", "Yohanes Tefa"}
+    assert coord.get("/api/v1/review/duplicates", query_string={"kind": "x"}).status_code == 422

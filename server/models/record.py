@@ -125,6 +125,8 @@ class Assist(_SyncedRecord, db.Model):
     live: Mapped[int | None] = query_expression()
     # Whether the reading user's scope holds this assist (duplicates list records beyond it), when asked for.
     in_scope: Mapped[bool | None] = query_expression()
+    # Whether the petugas changed it after a reviewer flagged it ("Diperbaiki"), when the query asked for it.
+    corrected: Mapped[bool | None] = query_expression()
     review_events: Mapped[list["ReviewEvent"]] = relationship(lazy="raise_on_sql", order_by="ReviewEvent.id")
     versions: Mapped[list["Mutation"]] = relationship(
         primaryjoin="and_(foreign(Mutation.record_id) == Assist.id, Mutation.status == 'applied')",
@@ -207,6 +209,9 @@ class ReviewEvent(db.Model):
     assist_version: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    # What the record held when it was flagged or rejected: after the petugas' correction, the reviewer sees
+    # field by field what changed (the phone's versions themselves are not kept, only their hashes).
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
 

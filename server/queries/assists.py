@@ -5,7 +5,9 @@ as Assist objects with `outreach`, `owner` and `live` (how many live assists car
 same statement; the wire schemas dump them directly.
 """
 
-from sqlalchemy import and_, select, true
+import re
+
+from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 
 from server.extensions import db
@@ -25,12 +27,19 @@ def joined(user=None):
             contains_eager(Assist.outreach),
             contains_eager(Assist.owner),
             with_expression(Assist.live, HouseholdCount.live),
+            with_expression(Assist.corrected, corrected()),
         )
     )
     if user is not None:
         inside = scope.under_scope(user, Assist.desa_code)
         query = query.options(with_expression(Assist.in_scope, true() if inside is None else inside))
     return query
+
+
+def corrected():
+    """Return the condition: the petugas sent a new version after a reviewer flagged this assist."""
+    flagged = ReviewEvent.assist_id == Assist.id, ReviewEvent.to_state == "flagged"
+    return exists().where(*flagged, ReviewEvent.assist_version < Assist.version)
 
 
 def in_area(area):
@@ -56,6 +65,10 @@ def filtered(query, area, args):
         query = query.where(Outreach.date <= args["date_to"])
     if args.get("outcome"):
         query = query.where(a.outcome == args["outcome"])
+    if args.get("q"):
+        query = query.where(_matches(args["q"]))
+    if args.get("corrected"):
+        query = query.where(corrected())
     state = args.get("state")
     if state == "voided":
         query = query.where(a.voided.is_(True))
@@ -64,6 +77,17 @@ def filtered(query, area, args):
         if state:
             query = query.where(a.review_state == state)
     return query
+
+
+def _matches(text):
+    """Return the search condition: a whole KK number (16 digits) exactly, anything else in the head's name."""
+    text = text.strip()
+    if _KK.fullmatch(text):
+        return Assist.kk_number == text
+    return Assist.head_name.icontains(text, autoescape=True)
+
+
+_KK = re.compile(r"[0-9]{16}")
 
 
 def listed(area, args):
@@ -98,15 +122,26 @@ def by_id(assist_id, refresh=False):
     return db.session.scalars(query).unique().first()
 
 
-def duplicated_households(user, area, cursor, limit):
+def duplicated_households(user, area, cursor, limit, typos=False):
     """Return (groups, next): households logged more than once with a live assist in the area, by KK number.
 
     Each group is (kk_number, its live assists anywhere, oldest first), read in one query for the whole page.
+    `typos` picks the groups whose heads of household have different names (likely a mistyped KK number, not the
+    same household twice) instead of those with one name (true duplicates).
     """
+    names = (
+        select(Assist.kk_number, func.count(func.distinct(func.lower(func.trim(Assist.head_name)))).label("n"))
+        .join(HouseholdCount, HouseholdCount.kk_number == Assist.kk_number)
+        .where(HouseholdCount.live > 1, Assist.voided.is_(False))
+        .group_by(Assist.kk_number)
+        .subquery()
+    )
     kks = (
         select(HouseholdCount.kk_number)
         .join(Assist, Assist.kk_number == HouseholdCount.kk_number)
+        .join(names, names.c.kk_number == HouseholdCount.kk_number)
         .where(HouseholdCount.live > 1, Assist.voided.is_(False), in_area(area))
+        .where(names.c.n > 1 if typos else names.c.n == 1)
         .group_by(HouseholdCount.kk_number)
         .order_by(HouseholdCount.kk_number)
     )

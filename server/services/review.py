@@ -17,10 +17,13 @@ from server.queries import assists
 from server.services import changes, policy, scope, tally_cells
 from server.services.audit import record_event
 from server.services.changes import stamp_changes
+from server.services.identity import mask_kk, mask_phone
 from server.services.policy import resolve_area
 
 AS_OF = "v"  # the prefix of a list's "as of" marker (a place in the change stream)
 ACTIONS = {"approve": "approved", "flag": "flagged", "reject": "rejected"}
+# What a reviewer's flag or rejection keeps of the record, to show after a correction what the petugas changed.
+SNAPSHOT_FIELDS = ("kk_number", "head_name", "members", "outcome", "reasons", "device_used", "phone", "notes")
 
 
 def etag(assist):
@@ -29,12 +32,46 @@ def etag(assist):
 
 
 def list_assists(user, args):
-    """Return one page of assists in the user's scope, newest change first."""
+    """Return one page of assists in the user's scope, newest change first; the first page of received records
+    also says exactly how many bulk approve would approve (all pages, not only the one shown)."""
     area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     items, following = assists.page(area, args, limit)
     as_of = args.get("as_of") or changes.encode(changes.horizon(), AS_OF)
-    return {"area": area, "as_of": as_of, "next": following, "items": items}
+    approvable = None
+    if args.get("state") == "received" and not args.get("cursor") and policy.can(user, "review.decide"):
+        seen = changes.decode(as_of, AS_OF, "request.invalid", field="as_of")
+        query = _approvable(user, area, args).where(changes.until(Assist, seen))
+        approvable = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return {"area": area, "as_of": as_of, "next": following, "items": items, "approvable": approvable}
+
+
+def _approvable(user, area, args):
+    """Return the select of what bulk approve may approve: received, listed by the filters, not one's own."""
+    query = assists.listed(area, {**args, "state": "received"})
+    if current_app.config["REVIEW_FOUR_EYES"]:
+        query = query.where(Assist.owner_id != user.id)
+    return query
+
+
+def corrections(assist):
+    """Return what the petugas changed since the last flag, field by field ({field, before, after}; identity
+    numbers masked), or [] when the record was not corrected after a flag."""
+    flags = [e for e in assist.review_events if e.to_state == "flagged" and e.snapshot is not None]
+    if not flags or flags[-1].assist_version >= assist.version:
+        return []
+    before, after = flags[-1].snapshot, _snapshot(assist)
+    mask = {"kk_number": mask_kk, "phone": mask_phone}
+    shown = lambda field, value: mask[field](value) if field in mask and value else value  # noqa: E731
+    return [
+        {"field": field, "before": shown(field, before.get(field)), "after": shown(field, after[field])}
+        for field in SNAPSHOT_FIELDS
+        if before.get(field) != after[field]
+    ]
+
+
+def _snapshot(assist):
+    return {field: getattr(assist, field) for field in SNAPSHOT_FIELDS}
 
 
 def get_assist(user, assist_id):
@@ -109,6 +146,7 @@ def _apply_state(user, assists, state, comment):
                     assist_version=a.version,
                     comment=comment or None,
                     at=now,
+                    snapshot=_snapshot(a) if state in ("flagged", "rejected") else None,
                 )
             )
             a.review_state, a.review_comment = state, (comment or None) if state != "approved" else None
@@ -122,9 +160,7 @@ def bulk_approve(user, args):
     policy.require(user, "review.decide")
     area = resolve_area(user, args.get("area"), "review.decide")
     limit = current_app.config["REVIEW_BULK_MAX"]
-    base = assists.listed(area, {**args, "state": "received"})
-    if current_app.config["REVIEW_FOUR_EYES"]:
-        base = base.where(Assist.owner_id != user.id)
+    base = _approvable(user, area, args)
     seen = changes.decode(args["as_of"], AS_OF, "request.invalid", field="as_of")
     # Rows a phone's batch is changing right now are skipped, not waited for: they are not the ones listed.
     query = (
@@ -167,5 +203,7 @@ def list_duplicates(user, args):
     """Return households logged more than once with at least one live assist in the area, a page at a time."""
     area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
-    groups, following = assists.duplicated_households(user, area, args.get("cursor"), limit)
-    return {"area": area, "next": following, "items": [{"kk_number": kk, "assists": found} for kk, found in groups]}
+    typos = args.get("kind") == "typo"
+    groups, following = assists.duplicated_households(user, area, args.get("cursor"), limit, typos)
+    items = [{"kk_number": kk, "assists": found} for kk, found in groups]
+    return {"area": area, "kind": args.get("kind"), "next": following, "items": items}

@@ -11,7 +11,7 @@ from server.errors import Problem
 from server.models.record import OUTCOMES
 from server.services import changes
 from server.services.identity import mask_kk, mask_phone
-from server.services.review import AS_OF, etag
+from server.services.review import AS_OF, corrections, etag
 
 
 def _as_of(value):
@@ -33,6 +33,12 @@ class ReviewFilterSchema(DateRangeMixin, StrictSchema):
     outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
     state = fields.String(load_default=None, validate=validate.OneOf(STATES))
     duplicate = fields.Boolean(load_default=None)
+    q = Text(
+        load_default=None,
+        validate=validate.Length(2, 100),
+        metadata={"description": "a whole KK number (16 digits, exact) or part of the head of household's name"},
+    )
+    corrected = fields.Boolean(load_default=None, metadata={"description": "only records corrected after a flag"})
 
 
 class ReviewListArgsSchema(ReviewFilterSchema):
@@ -70,6 +76,11 @@ class DuplicateArgsSchema(StrictSchema):
     FROM_QUERY = True
 
     area = fields.String(load_default=None, validate=AREA_CODE)
+    kind = fields.String(
+        load_default="duplicate",
+        validate=validate.OneOf(("duplicate", "typo")),
+        metadata={"description": "duplicate: one head's name; typo: different names under one KK (likely mistyped)"},
+    )
     cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=None, validate=validate.Range(1, 100))
 
@@ -96,6 +107,7 @@ class ReviewItemSchema(ma.Schema):
     review_comment = fields.String(allow_none=True)
     voided = fields.Boolean()
     duplicate = fields.Function(lambda a: bool(a.live and a.live > 1))
+    corrected = fields.Function(lambda a: bool(a.corrected))
     date = fields.Date(attribute="outreach.date")
     place_kind = fields.String(attribute="outreach.place_kind")
     place_name = fields.String(attribute="outreach.place_name")
@@ -149,6 +161,7 @@ class ReviewDetailSchema(ReviewItemSchema):
     history = fields.List(fields.Nested(HistorySchema), attribute="review_events")
     versions = fields.List(fields.Nested(VersionSchema))
     same_household = fields.List(fields.Nested(SameHouseholdSchema))
+    changes = fields.Function(corrections, metadata={"description": "what changed since the last flag"})
 
 
 class ReviewPageSchema(ma.Schema):
@@ -158,6 +171,9 @@ class ReviewPageSchema(ma.Schema):
     as_of = fields.String()
     next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ReviewItemSchema))
+    approvable = fields.Integer(
+        allow_none=True, metadata={"description": "first page of received records: exactly what bulk approve takes"}
+    )
 
 
 class BulkResultSchema(ma.Schema):
@@ -186,5 +202,6 @@ class DuplicatePageSchema(ma.Schema):
     """A page of duplicated households; `next` continues the list."""
 
     area = fields.Nested(AreaSchema)
+    kind = fields.String()
     next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(DuplicateGroupSchema))

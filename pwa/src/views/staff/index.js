@@ -14,6 +14,7 @@ import { renderPlaces } from "./places.js";
 import { renderReport } from "./report.js";
 import { renderReviewList, renderReviewRecord } from "./review.js";
 import { STAFF_STRINGS } from "./strings.js";
+import { errorText } from "./ui.js";
 
 addStrings(STAFF_STRINGS);
 addStrings(ADMIN_STRINGS);
@@ -39,7 +40,7 @@ export async function renderStaff(el, app, view, id) {
   } catch (error) {
     // A screen of one area, for someone without a single area of their own (an admin): let them pick it.
     if (error.problem === "area.choose") return chooseArea(el, app);
-    mount(el, h("p", { class: "alert", role: "alert" }, error.message), h("a", { href: "#/" }, t("nav.overview")));
+    mount(el, h("p", { class: "alert", role: "alert" }, errorText(error)), h("a", { href: "#/" }, t("nav.overview")));
   }
 }
 

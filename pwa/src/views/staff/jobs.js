@@ -7,6 +7,7 @@ import { dateTime, num, t } from "../../i18n.js";
 import { h, mount } from "../dom.js";
 import { api } from "../../endpoints.js";
 import { apiPath } from "./data.js";
+import { errorText } from "./ui.js";
 
 const POLL_MS = 700;
 
@@ -31,7 +32,7 @@ export function startJob(kind, format, params) {
 export function exportButton(text, kind, format, params, describe = []) {
   const box = h("div", { class: "job" });
   const button = h("button", { type: "button", class: "secondary" }, t("jobs.prepare", { what: text }));
-  const fail = (error) => mount(box, button, h("p", { class: "alert", role: "alert" }, error.message));
+  const fail = (error) => mount(box, button, h("p", { class: "alert", role: "alert" }, errorText(error)));
   button.addEventListener("click", async () => {
     button.disabled = true;
     const chosen = typeof params === "function" ? params() : params;

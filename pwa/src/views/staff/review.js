@@ -8,7 +8,7 @@ import { day, label, num, t, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
 import { apiPath, figures } from "./data.js";
 import { areaLine, workArea } from "./area-picker.js";
-import { downloads } from "./ui.js";
+import { downloads, errorText } from "./ui.js";
 import { api } from "../../endpoints.js";
 
 const DEFAULT_FILTERS = { state: "received" };
@@ -51,6 +51,8 @@ function filterForm(app, filters, childRows, people, onApply) {
     outcome: h("select", null, options(ref("outcome"), filters.outcome, t("review.all"))),
     state: h("select", null, options(states, filters.state, t("review.all"))),
     duplicate: h("input", { type: "checkbox", checked: filters.duplicate === "true" }),
+    corrected: h("input", { type: "checkbox", checked: filters.corrected === "true" }),
+    q: h("input", { type: "search", value: filters.q || "", maxlength: 100, autocomplete: "off" }),
   };
   const form = h(
     "form",
@@ -59,6 +61,7 @@ function filterForm(app, filters, childRows, people, onApply) {
       "details",
       { open: !app.staffState.filtersClosed },
       h("summary", null, t("review.filters")),
+      field("f-q", t("review.search"), control.q, t("review.searchHint")),
       h(
         "div",
         { class: "grid" },
@@ -70,6 +73,7 @@ function filterForm(app, filters, childRows, people, onApply) {
         field("f-state", t("review.state"), control.state),
       ),
       h("label", { class: "check" }, control.duplicate, h("span", null, t("review.duplicateOnly"))),
+      h("label", { class: "check" }, control.corrected, h("span", null, t("review.correctedOnly"))),
       h("button", { type: "submit" }, t("review.apply")),
     ),
   );
@@ -77,7 +81,7 @@ function filterForm(app, filters, childRows, people, onApply) {
     e.preventDefault();
     const next = {};
     for (const [key, el] of Object.entries(control)) {
-      const value = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value;
+      const value = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value.trim();
       if (value) next[key] = value;
     }
     onApply(next);
@@ -95,11 +99,17 @@ function describeFilters(app, filters, childRows, people) {
     to: day,
     outcome: (v) => refLabel(app, "outcome", v),
     state: (v) => (v === "voided" ? t("review.voided") : refLabel(app, "review_state", v)),
+    q: (v) => `“${v}”`,
+    corrected: () => t("review.correctedOnly"),
+    duplicate: () => t("review.duplicateOnly"),
   };
   const titles = { area: "review.desa", enumerator: "review.enumerator", from: "review.from", to: "review.to" };
+  const flags = ["corrected", "duplicate"];
   return Object.entries(filters)
     .filter(([key, value]) => value && words[key] && !(key === "area" && value === workArea(app)))
-    .map(([key, value]) => `${t(titles[key] || `review.${key}`)}: ${words[key](value)}`);
+    .map(([key, value]) =>
+      flags.includes(key) ? words[key](value) : `${t(titles[key] || `review.${key}`)}: ${words[key](value)}`,
+    );
 }
 
 function item(app, a) {
@@ -119,6 +129,7 @@ function item(app, a) {
         a.voided ? t("review.voided") : refLabel(app, "review_state", a.review_state),
       ),
       a.duplicate ? h("span", { class: "badge dup" }, t("review.duplicate")) : null,
+      a.corrected ? h("span", { class: "badge corrected" }, t("review.corrected")) : null,
     ),
   );
 }
@@ -137,22 +148,26 @@ export async function renderReviewList(el, app) {
   let cursor = null;
   let asOf = null;
   let armed = false;
+  // Exactly what bulk approve takes (every page of the filter, as of the list's loading), said by the server.
+  let approvable = 0;
   async function load() {
     const page = await request(apiPath(api.reviewList, { area: workArea(app), ...filters, cursor, as_of: asOf }));
     asOf = page.as_of;
+    if (page.approvable !== null && page.approvable !== undefined) approvable = page.approvable;
     cursor = page.next;
     list.append(...page.items.map((a) => item(app, a)));
     more.hidden = !cursor;
     const shown = list.children.length;
     if (!shown) list.replaceChildren(h("li", { class: "notice" }, t("review.empty")));
-    bulk.hidden = !(can(app.session, "review.decide") && filters.state === "received" && shown && page.items.length);
-    bulk.textContent = t("review.bulk", { n: num(shown) + (cursor ? "+" : "") });
+    bulk.hidden = !(can(app.session, "review.decide") && filters.state === "received" && approvable > 0);
+    bulk.textContent = t("review.bulk", { n: num(approvable) });
   }
-  more.addEventListener("click", () => load().catch((e) => (note.textContent = e.message)));
+  more.addEventListener("click", () => load().catch((e) => (note.textContent = errorText(e))));
   bulk.addEventListener("click", async () => {
     if (!armed) {
       armed = true;
-      note.textContent = t("review.bulkConfirm");
+      const shown = list.querySelectorAll("li[data-state='received']").length;
+      note.textContent = t("review.bulkConfirm", { n: num(approvable), hidden: num(Math.max(0, approvable - shown)) });
       bulk.classList.add("danger");
       return;
     }
@@ -171,7 +186,7 @@ export async function renderReviewList(el, app) {
       if (result.changed_since) app.staffState.bulkNote = t("review.bulkChanged", { n: num(result.changed_since) });
       app.rerender();
     } catch (e) {
-      note.textContent = e.message;
+      note.textContent = errorText(e);
       bulk.disabled = false;
     }
   });
@@ -210,13 +225,68 @@ function row(key, value) {
     : h("div", null, h("dt", null, t(key)), h("dd", null, value));
 }
 
+/** The fields the petugas changed since the flag, before and after (identity numbers masked by the server). */
+function changesTable(app, changes) {
+  const titles = {
+    kk_number: "review.kk",
+    head_name: "review.head",
+    members: "review.members",
+    outcome: "review.outcome",
+    reasons: "review.reasons",
+    device_used: "review.device",
+    phone: "review.phone",
+    notes: "review.notes",
+  };
+  const shown = (field, value) => {
+    if (value === null || value === undefined || value === "") return "–";
+    if (field === "outcome" || field === "device_used") return refLabel(app, field, value);
+    if (field === "reasons") return value.map((r) => refLabel(app, "reason", r)).join(", ");
+    return String(value);
+  };
+  return h(
+    "section",
+    { class: "card", "data-testid": "changes" },
+    h("h2", null, t("review.changes")),
+    h(
+      "table",
+      { class: "figures" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          ["review.field", "review.before", "review.after"].map((k) => h("th", { scope: "col" }, t(k))),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        changes.map((c) =>
+          h(
+            "tr",
+            null,
+            h("th", { scope: "row" }, t(titles[c.field])),
+            h("td", null, h("del", null, shown(c.field, c.before))),
+            h("td", null, h("ins", null, shown(c.field, c.after))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Render one record for a decision. */
 export async function renderReviewRecord(el, app, id, message) {
   let a;
   try {
     a = await request(api.assist(id));
   } catch (e) {
-    return mount(el, h("p", { class: "alert" }, e.message), h("a", { href: "#/review" }, t("review.back")));
+    return mount(
+      el,
+      h("p", { class: "alert", role: "alert" }, errorText(e)),
+      h("a", { href: "#/review" }, t("review.back")),
+    );
   }
   const comment = h("textarea", { rows: 3, maxlength: 500 });
   const note = h("p", { class: "msg", role: "status", "aria-live": "polite" }, message || "");
@@ -231,7 +301,7 @@ export async function renderReviewRecord(el, app, id, message) {
       await renderReviewRecord(el, app, id);
     } catch (e) {
       if (e.status === 412) return renderReviewRecord(el, app, id, t("review.stale"));
-      note.textContent = e.message;
+      note.textContent = errorText(e);
       note.className = "msg error";
     }
   };
@@ -259,7 +329,9 @@ export async function renderReviewRecord(el, app, id, message) {
         a.voided ? t("review.voided") : refLabel(app, "review_state", a.review_state),
       ),
       a.duplicate ? h("span", { class: "badge dup" }, t("review.duplicate")) : null,
+      a.corrected ? h("span", { class: "badge corrected" }, t("review.corrected")) : null,
     ),
+    a.changes.length ? changesTable(app, a.changes) : null,
     a.review_comment ? h("p", { class: "alert", role: "note" }, a.review_comment) : null,
     a.clock_suspect ? h("p", { class: "notice" }, t("review.clockSuspect")) : null,
     h(

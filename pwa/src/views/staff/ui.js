@@ -19,6 +19,12 @@ export function stamp(result) {
   );
 }
 
+/** An error in words: the server's message, or plainly that there is no signal (never a code like "network"). */
+export function errorText(error) {
+  if (error.kind === "http") return error.message;
+  return t(error.kind === "not-json" ? "staff.notJson" : "staff.noSignal");
+}
+
 /** What to show when nothing could be loaded. */
 export function unavailable() {
   return h("p", { class: "alert", role: "status" }, t("staff.unavailable"));
