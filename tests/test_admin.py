@@ -390,3 +390,42 @@ def test_import_areas_command(app, runner, tmp_path):
     assert result.exit_code == 0 and "4 new" in result.output
     assert make_user(role="enumerator", areas=["99.01.01.2001"])
     assert "0 new, 4 updated" in runner.invoke(args=["import-areas", str(good)]).output
+
+
+def test_a_petugas_phone_is_kept_masked_in_lists_and_given_to_call_a_silent_phone(app, jember):
+    """Issue 16.4: accounts get a phone number (checked, stored as +62…, masked in the accounts list); the silent
+    phones list has it, with each petugas' kecamatan, for the call and WhatsApp links."""
+    sup, coord = jember["sup"], jember["coord"]
+    created = sup.post(
+        "/api/v1/users",
+        json={"username": "rina", "role": "enumerator", "areas": [KALIWATES_DESA], "phone": "0812-3456-7890"},
+    )
+    assert created.status_code == 201, created.get_json()
+    user = created.get_json()
+    assert user["phone"] == "+6281••••••890"
+    assert db.session.get(User, user["id"]).phone == "+6281234567890"
+    bad = sup.post(
+        "/api/v1/users", json={"username": "rudi", "role": "enumerator", "areas": [KALIWATES_DESA], "phone": "12"}
+    )
+    assert bad.status_code == 422 and bad.get_json()["errors"]["phone"]
+    listed = sup.get("/api/v1/users", query_string={"q": "rina"}).get_json()["items"]
+    assert [u["phone"] for u in listed] == ["+6281••••••890"]
+    unchanged = sup.patch(f"/api/v1/users/{user['id']}", json={"display_name": "Rina"})
+    assert unchanged.status_code == 200 and db.session.get(User, user["id"]).phone == "+6281234567890"
+    assert sup.patch(f"/api/v1/users/{user['id']}", json={"phone": "+62 813 1111 2222"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(User, user["id"]).phone == "+6281311112222"
+    rows = coord.get("/api/v1/tallies", query_string={"by": "enumerator"}).get_json()["rows"]
+    rina = next(r for r in rows if r["username"] == "rina")
+    assert (rina["silent"], rina["phone"], rina["kecamatan_code"], rina["kecamatan_name"]) == (
+        "never_synced",
+        "+6281311112222",
+        "35.09.19",
+        "Kaliwates",
+    )
+    imported = "username;role;areas;phone\nsari;petugas;35.09.19.1002;0857 1234 5678\ntono;petugas;35.09.19.1002;abc\n"
+    report = sup.post("/api/v1/users/import", json={"csv": imported, "dry_run": False})
+    assert report.status_code == 422 and set(report.get_json()["errors"]) == {"3"}
+    fixed = imported.replace(";abc", ";")
+    assert sup.post("/api/v1/users/import", json={"csv": fixed, "dry_run": False}).get_json()["created"] == 2
+    assert db.session.scalar(select(User.phone).where(User.username == "sari")) == "+6285712345678"

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(default=True)
+    # Where a coordinator calls a silent petugas (E.164); personal data, masked wherever it is listed.
+    phone: Mapped[str | None] = mapped_column(String(16))
     session_epoch: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 

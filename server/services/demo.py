@@ -26,6 +26,8 @@ from server.services.zones import zone_of
 
 KABUPATEN = {"35.09": ("jember", 50.0), "53.03": ("ttu", 18.0)}
 DEMO_PASSWORD = "jemputbola"  # noqa: S105 - printed by `make run`; demo accounts only
+# Petugas' phones: 0810 is no operator's prefix, so a demo call or WhatsApp link reaches nobody.
+DEMO_PHONE = "+62810{:07d}"
 DESA_PER_PETUGAS = 4
 # Of those who took part, about how many jemput bola helped, per kabupaten (the rest did it on their own).
 SHARE = {"35.09": 0.28, "53.03": 0.12}
@@ -59,6 +61,7 @@ def seed_demo(seed=2020, end=None, days=30, assists_target=5000):
                 group = [d.code for d in desa[start : start + DESA_PER_PETUGAS]]
                 name = f"{rng.choice(given).title()} {rng.choice(family).title()}"
                 user = _user(f"ptg.{kslug}.{n}", "enumerator", pw, group, name)
+                user.phone = DEMO_PHONE.format(len(petugas) + 1)
                 users.append(user)
                 petugas.append((user, kec.code, group))
     users += [

@@ -232,13 +232,30 @@ def _enumerator_rows(area, sums, args):
         # Someone who worked here and was moved since still counts here.
         people.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))})
     devices = latest_devices(people)
+    kecamatan = _kecamatan_of(people)
     rows = []
     for uid, user in people.items():
         row = _figures(sums.get(uid, {}), key=str(uid), label=user.display_name, username=user.username)
-        row.update(device_fields(devices.get(uid)))
+        row.update(device_fields(devices.get(uid)), phone=user.phone)
+        row.update(kecamatan.get(uid, {"kecamatan_code": None, "kecamatan_name": None}))
         rows.append(row)
     measure = args.get("rank_by") or "households"
     return _rank(rows, measure), measure
+
+
+def _kecamatan_of(users):
+    """Return {user id: {kecamatan_code, kecamatan_name}} of each petugas' first assigned desa (one query)."""
+    kec = func.substr(UserArea.area_code, 1, 8)
+    query = (
+        select(UserArea.user_id, Area.code, Area.name)
+        .join(Area, Area.code == kec)
+        .where(UserArea.user_id.in_(list(users)))
+        .order_by(UserArea.user_id, UserArea.area_code)
+    )
+    found = {}
+    for uid, code, name in db.session.execute(query):
+        found.setdefault(uid, {"kecamatan_code": code, "kecamatan_name": name})
+    return found
 
 
 def _day_rows(area, sums, args):

@@ -9,10 +9,11 @@ from server.extensions import db
 from server.models import User
 from server.services import auth, csv_import, policy, scope
 from server.services.audit import audit_rows
+from server.services.identity import normalize_phone
 from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.users import account_errors, new_user
 
-COLUMNS = ("username", "display_name", "role", "areas", "password")
+COLUMNS = ("username", "display_name", "role", "areas", "password", "phone")
 REQUIRED = ("username", "role", "areas")
 # What people write in the role column of a spreadsheet.
 ROLE_WORDS = {
@@ -46,6 +47,10 @@ def import_users(actor, text, dry_run):
             errors["display_name"] = ["Invalid value."]
         if p["password"] and not 8 <= len(p["password"]) <= 256:
             errors["password"] = ["Length must be between 8 and 256."]
+        if p["phone"]:
+            p["phone"], error = normalize_phone(p["phone"])
+            if error:
+                errors["phone"] = [error]
         return p, errors
 
     checked = csv_import.check_rows(parsed, check)
@@ -60,6 +65,7 @@ def import_users(actor, text, dry_run):
             hash_password(p["password"]) if p["password"] else NO_PASSWORD,
             p["areas"],
             p["display_name"],
+            phone=p["phone"] or None,
         )
         for p in checked
     ]
@@ -81,4 +87,5 @@ def _parse(row):
         "role": ROLE_WORDS.get(role, role),
         "areas": list(dict.fromkeys(c for c in _SPLIT.split(row.get("areas", "")) if c)),
         "password": row.get("password", ""),
+        "phone": row.get("phone", "").strip(),
     }

@@ -39,7 +39,7 @@ def account_errors(actor, username, role, area_codes, areas, taken):
     return errors
 
 
-def create_user(username, role, password, area_codes=(), display_name=None, actor=None):
+def create_user(username, role, password, area_codes=(), display_name=None, actor=None, phone=None):
     """Create an account with its area scope; without a password it signs in by one-time code only."""
     unit_of_work.writes()
     if actor is not None:
@@ -50,18 +50,20 @@ def create_user(username, role, password, area_codes=(), display_name=None, acto
     errors = account_errors(actor, username, role, area_codes, areas_by_code(area_codes), taken)
     if errors:
         raise Problem("request.invalid", errors)
-    user = new_user(username, role, hash_password(password) if password else NO_PASSWORD, area_codes, display_name)
+    password_hash = hash_password(password) if password else NO_PASSWORD
+    user = new_user(username, role, password_hash, area_codes, display_name, phone)
     db.session.add(user)
     db.session.flush()
     record_event("user.created", actor, "user", user.id, role=role, areas=area_codes)
     return user
 
 
-def new_user(username, role, password_hash, area_codes, display_name=None):
+def new_user(username, role, password_hash, area_codes, display_name=None, phone=None):
     """Return an unsaved account (the caller checked it)."""
     return User(
         username=username,
         display_name=display_name or username,
+        phone=phone,
         role=role,
         password_hash=password_hash,
         areas=[UserArea(area_code=c) for c in area_codes],
@@ -119,6 +121,8 @@ def update_user(actor, user_id, changes):
         ]
     if "display_name" in changes:
         user.display_name = changes["display_name"]
+    if "phone" in changes:
+        user.phone = changes["phone"]
     if "active" in changes and changes["active"] != user.active:
         auth.set_active(user, changes["active"])
     record_event("user.updated", actor, "user", user.id, fields=sorted(changes), role=user.role, active=user.active)

@@ -150,5 +150,19 @@ def test_supervisor_sees_kecamatan_ranked_and_figures_stay_readable_offline(play
         expect(desk.get_by_test_id("as-of")).to_contain_text("Tidak ada sinyal")
         expect(desk.get_by_test_id("ranking").locator("tbody tr")).to_have_count(31)
         desk_browser.context.set_offline(False)
+
+        # Silent phones a supervisor can act on: grouped by kecamatan, each with a call and a WhatsApp link.
+        desk.goto(f"{demo_site.url}/#/petugas")
+        groups = desk.get_by_test_id("silent-group")
+        expect(groups.first).to_be_visible()
+        assert groups.count() > 1, "the demo's silent petugas span several kecamatan"
+        first = groups.first
+        expect(first.locator("h3")).to_contain_text("Kecamatan ")
+        call = first.get_by_role("link", name=re.compile("^Telepon ")).first
+        assert re.fullmatch(r"tel:\+62810\d{7}", call.get_attribute("href"))
+        whatsapp = first.get_by_role("link", name=re.compile("^WhatsApp ")).first
+        assert re.match(r"https://wa\.me/62810\d{7}\?text=", whatsapp.get_attribute("href"))
+        expect(first.locator(".contact .mono").first).to_contain_text("•")  # the number masked on screen
+        audit_both(desk, "silent-phones")
     finally:
         desk_browser.close()

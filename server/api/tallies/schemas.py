@@ -76,6 +76,10 @@ class TallyRowSchema(ma.Schema):
     app_version = fields.String(allow_none=True)
     pending_count = fields.Integer(allow_none=True)
     silent = fields.String(allow_none=True)
+    # by=enumerator: the petugas' phone (E.164, for a call or WhatsApp: staff of their area only) and kecamatan.
+    phone = fields.String(allow_none=True)
+    kecamatan_code = fields.String(allow_none=True)
+    kecamatan_name = fields.String(allow_none=True)
 
 
 class StandingSchema(ma.Schema):

@@ -27,7 +27,13 @@ def list_users(args):
 def create_user(body):
     """Create an account inside the caller's scope."""
     user = users.create_user(
-        body["username"], body["role"], body["password"], body.get("areas", []), body["display_name"], current_user
+        body["username"],
+        body["role"],
+        body["password"],
+        body.get("areas", []),
+        body["display_name"],
+        current_user,
+        phone=body["phone"],
     )
     return users.get_user(current_user, user.id)
 

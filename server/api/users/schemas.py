@@ -1,11 +1,13 @@
 """Wire contract of /users (administration) and of CSV imports."""
 
+import marshmallow as ma
 from marshmallow import fields, validate
 
 from server.api.areas.schemas import AREA_CODE, AreaSchema
 from server.api.devices.schemas import DeviceInfoSchema
 from server.api.schemas_base import StrictSchema, Text
 from server.models.user import ROLES
+from server.services.identity import mask_phone, normalize_phone
 from server.services.passwords import NO_PASSWORD
 from server.services.reference import role_label
 from server.services.users import USERNAME, USERNAME_RULE
@@ -18,6 +20,22 @@ class Username(Text):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
+class PhoneNumber(Text):
+    """An Indonesian phone number, stored as E.164 (+62…); empty clears it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return None
+        number, error = normalize_phone(text)
+        if error:
+            raise ma.ValidationError(error)
+        return number
+
+
+PHONE = PhoneNumber(load_default=None, allow_none=True, validate=validate.Length(max=24))
 
 
 class UserQueryArgsSchema(StrictSchema):
@@ -41,6 +59,7 @@ class UserCreateSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     areas = AREAS
     password = fields.String(load_default=None, allow_none=True, validate=validate.Length(8, 256), load_only=True)
+    phone = PHONE
 
 
 class UserUpdateSchema(StrictSchema):
@@ -50,6 +69,7 @@ class UserUpdateSchema(StrictSchema):
     role = fields.String(validate=validate.OneOf(ROLES))
     areas = AREAS
     active = fields.Boolean()
+    phone = PhoneNumber(allow_none=True, validate=validate.Length(max=24))
 
 
 class PasswordSchema(StrictSchema):
@@ -73,6 +93,7 @@ class UserSchema(AccountSchema):
     """An account as the administration screens show it."""
 
     active = fields.Boolean()
+    phone = fields.Function(lambda user: mask_phone(user.phone), allow_none=True)
     has_password = fields.Function(lambda user: user.password_hash != NO_PASSWORD)
     created_at = fields.DateTime()
     device_count = fields.Integer()

@@ -26,7 +26,9 @@ export async function figures(app, params) {
   try {
     const data = await request(path);
     const entry = { data, at: Date.now() };
-    await setMeta(app.db, key, entry);
+    // The copy kept for offline use holds no personal data: petugas' phone numbers stay on the server.
+    const rows = data.rows?.map(({ phone, ...rest }) => rest);
+    await setMeta(app.db, key, { data: rows ? { ...data, rows } : data, at: entry.at });
     return { ...entry, offline: false };
   } catch (error) {
     if (error.kind === "http") throw error;

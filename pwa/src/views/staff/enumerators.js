@@ -1,6 +1,6 @@
 /**
  * Per petugas: households and persons on a chosen day, each phone's last sync, app version and unsent count,
- * and the silent phones a coordinator should call.
+ * and the silent phones to act on: grouped by kecamatan, each with a call and a WhatsApp link.
  */
 import { num, t, today, when } from "../../i18n.js";
 import { field, h, mount } from "../dom.js";
@@ -11,6 +11,52 @@ import { FIGURE_COLUMNS, rankTable, stamp, unavailable } from "./ui.js";
 function silentText(row) {
   const at = row.last_sync_at ? when(Date.parse(row.last_sync_at)) : "";
   return t(`silent.${row.silent}`, { when: at, n: num(row.pending_count || 0) });
+}
+
+/** A phone number with its middle hidden on screen (the link itself dials the whole number). */
+export function maskedPhone(phone) {
+  return phone.length > 8 ? `${phone.slice(0, 5)}${"•".repeat(phone.length - 8)}${phone.slice(-3)}` : phone;
+}
+
+/** Call and WhatsApp links for a petugas' phone, or a note that the account has none. */
+function contact(row) {
+  if (!row.phone) return h("p", { class: "sub" }, t("enum.noPhone"));
+  const digits = row.phone.replace(/[^0-9]/g, "");
+  const message = encodeURIComponent(t("enum.waMessage", { name: row.label }));
+  return h(
+    "p",
+    { class: "actions contact" },
+    h("span", { class: "mono" }, maskedPhone(row.phone)),
+    h("a", { class: "button secondary", href: `tel:${row.phone}` }, t("enum.call", { name: row.label })),
+    h(
+      "a",
+      { class: "button secondary", href: `https://wa.me/${digits}?text=${message}`, target: "_blank", rel: "noopener" },
+      t("enum.whatsapp", { name: row.label }),
+    ),
+  );
+}
+
+/** The silent phones, grouped by the kecamatan of each petugas (a supervisor's list spans many). */
+function silentGroups(silent) {
+  const groups = new Map();
+  for (const row of silent) {
+    const key = row.kecamatan_code || "";
+    if (!groups.has(key)) groups.set(key, { name: row.kecamatan_name || t("enum.noKecamatan"), rows: [] });
+    groups.get(key).rows.push(row);
+  }
+  const ordered = [...groups.values()].sort((a, b) => b.rows.length - a.rows.length || a.name.localeCompare(b.name));
+  return ordered.map((g) =>
+    h(
+      "section",
+      { class: "silent-group", "data-testid": "silent-group" },
+      h("h3", null, `${t("enum.kecamatan", { name: g.name })} (${num(g.rows.length)})`),
+      h(
+        "ul",
+        { class: "list plain" },
+        g.rows.map((r) => h("li", null, h("strong", null, r.label), ` (${r.username}) — ${silentText(r)}`, contact(r))),
+      ),
+    ),
+  );
 }
 
 /** Render the per-petugas screen for one day. */
@@ -36,14 +82,7 @@ export async function renderEnumerators(el, app) {
       { class: "card", "data-testid": "silent" },
       h("h2", null, `${t("enum.silent")} (${num(silent.length)})`),
       silent.length
-        ? [
-            h("p", { class: "sub" }, t("enum.silentHint")),
-            h(
-              "ul",
-              { class: "list plain" },
-              silent.map((r) => h("li", null, h("strong", null, r.label), ` (${r.username}) — ${silentText(r)}`)),
-            ),
-          ]
+        ? [h("p", { class: "sub" }, t("enum.silentHint")), silentGroups(silent)]
         : h("p", null, t("enum.silentNone")),
     ),
     field("enum-day", t("enum.day"), picker),

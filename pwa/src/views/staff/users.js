@@ -91,10 +91,21 @@ export async function renderUsers(el, app) {
 /** Show a problem's field errors under the form's fields (ids are `${prefix}-${field}`), else its message. */
 function showProblem(form, prefix, error, note) {
   const errors = error.body?.errors || {};
-  for (const name of ["username", "display_name", "role", "areas", "password"]) {
+  for (const name of ["username", "display_name", "role", "areas", "password", "phone"]) {
     setMessage(form, `${prefix}-${name}`, errors[name] ? [].concat(errors[name]).join(" ") : "");
   }
   note.textContent = error.message;
+}
+
+/** A phone number field (numeric keypad); an existing number shows masked as its placeholder. */
+function phoneInput(current) {
+  return h("input", {
+    type: "tel",
+    inputmode: "tel",
+    autocomplete: "off",
+    maxlength: 24,
+    placeholder: current || "0812…",
+  });
 }
 
 /** Render the form for a new account. */
@@ -104,6 +115,7 @@ export function renderNewUser(el, app) {
   const role = roleSelect(app, "enumerator");
   const areas = h("input", { class: "mono", autocomplete: "off", required: true });
   const password = h("input", { type: "password", autocomplete: "new-password" });
+  const phone = phoneInput();
   const note = h("p", { class: "alert", role: "alert" });
   const form = h(
     "form",
@@ -117,6 +129,7 @@ export function renderNewUser(el, app) {
           role: role.value,
           areas: areas.value.split(/[\s,;]+/).filter(Boolean),
           password: password.value || null,
+          phone: phone.value.trim() || null,
         };
         try {
           const user = await request(api.users, { method: "POST", body });
@@ -132,6 +145,7 @@ export function renderNewUser(el, app) {
     field("new-role", t("users.role"), role),
     field("new-areas", t("user.areas"), areas, t("user.areasHint")),
     field("new-password", t("user.password"), password, t("user.passwordHint")),
+    field("new-phone", t("user.phone"), phone, t("user.phoneHint")),
     note,
     h("button", { type: "submit" }, t("user.create")),
   );
@@ -185,6 +199,7 @@ function editCard(app, user, note) {
   const name = h("input", { value: user.display_name });
   const role = roleSelect(app, user.role);
   const areas = h("input", { class: "mono", value: user.areas.map((a) => a.code).join(" ") });
+  const phone = phoneInput(user.phone);
   const form = h(
     "form",
     {
@@ -196,6 +211,8 @@ function editCard(app, user, note) {
           role: role.value,
           areas: areas.value.split(/[\s,;]+/).filter(Boolean),
         };
+        // Left empty, the stored number stays (it is shown masked as the placeholder).
+        if (phone.value.trim()) data.phone = phone.value.trim();
         try {
           await request(api.user(user.id), { method: "PATCH", body: data });
           app.toast(t("user.saved"));
@@ -208,6 +225,7 @@ function editCard(app, user, note) {
     field("edit-display_name", t("user.displayName"), name),
     field("edit-role", t("users.role"), role),
     field("edit-areas", t("user.areas"), areas, t("user.areasHint")),
+    field("edit-phone", t("user.phone"), phone, t("user.phoneHint")),
     h("button", { type: "submit", class: "secondary" }, t("user.save")),
   );
   return form;
