@@ -71,7 +71,7 @@ def _requests(ids):
     "who, expected",
     [
         ("pet", {403}),
-        ("coord", {403}),
+        ("coord", {403, 200}),  # the audit log (of their kecamatan) only: checked below
         ("sup_ttu", {404}),  # the Jember account, phone and areas do not exist for TTU
         ("sup", {200, 201, 204}),
         ("admin", {200, 201, 204}),
@@ -87,6 +87,8 @@ def test_role_and_scope_matrix(app, jember, who, expected):
         )
         if who == "sup_ttu" and method == "post" and url.endswith(("/users", "/import")):
             allowed = {422}  # creating in Jember, or importing into it, is outside their kabupaten
+        if who == "coord":
+            allowed = {200} if url == "/api/v1/audit-events" else {403}
         assert resp.status_code in allowed, (who, method, url, resp.status_code, resp.get_json())
         if resp.status_code >= 400:
             assert resp.get_json()["problem"]
@@ -365,7 +367,42 @@ def test_audit_log_is_searchable_paged_scoped_and_append_only(app, jember):
     assert admin.get("/api/v1/audit-events?from=2098-01-01T00:00:00Z").get_json()["items"] == []
     for method in ("put", "patch", "delete", "post"):
         assert getattr(admin, method)("/api/v1/audit-events", json={}).status_code == 405
-    assert jember["coord"].get("/api/v1/audit-events").status_code == 403
+    # A coordinator sees the people of their kecamatan: the Kaliwates petugas, not TTU's.
+    theirs = jember["coord"].get("/api/v1/audit-events?limit=200").get_json()["items"]
+    assert any(e["actor"] and e["actor"]["id"] == jember["pet"].user.id for e in theirs)
+    assert not any(e["actor"] and e["actor"]["id"] == jember["pet_ttu"].user.id for e in theirs)
+    assert jember["pet_ttu"].get("/api/v1/audit-events").status_code == 403
+
+
+def test_the_audit_log_reads_in_words_one_row_per_export_within_dates(app, jember):
+    """Issue 16.8: action names and details in words (id/en), one row per export with masked or not and its
+    rows and downloads, a date range, and a coordinator's view of their kecamatan's events."""
+    from tests.helpers_field import log_households
+
+    sup, coord = jember["sup"], jember["coord"]
+    log_households(jember["pet"], KALIWATES_DESA, ["3509190101900001", "3509190101900002"])
+    assert len(sup.get("/api/v1/exports/assists.csv", query_string={"outcome": "berhasil"}).get_data()) > 0
+    job = sup.post("/api/v1/exports/jobs", json={"kind": "tallies", "format": "xlsx"}).get_json()
+    page = sup.get("/api/v1/audit-events", query_string={"action": "export"}).get_json()
+    rows = {e["action"]: e for e in page["items"]}
+    assert set(rows) == {"export.assists", "export.tallies"}  # ends and downloads fold into their start
+    direct = rows["export.assists"]
+    assert direct["label"] == "Ekspor data pendampingan" and direct["done"]["rows"] == 2
+    assert direct["summary"].startswith("CSV; disamarkan; 2 baris; filter: outcome=Berhasil"), direct["summary"]
+    queued = rows["export.tallies"]
+    assert queued["done"] is None and "belum selesai" in queued["summary"] and queued["details"]["job"] == job["id"]
+    english = sup.get("/api/v1/audit-events?action=export", headers={"Accept-Language": "en"}).get_json()
+    assert {e["label"] for e in english["items"]} == {"Exported assist records", "Exported a ranking table"}
+    assert ("export", "Exports") in {(g["code"], g["label"]) for g in english["groups"]}
+    today = utcnow().date()
+    window = {"from": f"{today}T00:00:00Z", "to": f"{today + timedelta(days=1)}T00:00:00Z"}
+    assert sup.get("/api/v1/audit-events", query_string=window).get_json()["items"]
+    before = {"from": f"{today - timedelta(days=3)}T00:00:00Z", "to": f"{today - timedelta(days=2)}T00:00:00Z"}
+    assert sup.get("/api/v1/audit-events", query_string=before).get_json()["items"] == []
+    # The coordinator's view: their kecamatan's people (and themselves), not the kabupaten supervisor's exports.
+    seen = coord.get("/api/v1/audit-events?limit=200").get_json()["items"]
+    assert {e["actor"]["id"] for e in seen if e["actor"]} <= {coord.user.id, jember["pet"].user.id}
+    assert all(e["label"] != e["action"] for e in seen), [e["action"] for e in seen if e["label"] == e["action"]]
 
 
 IMPORT_AREAS = """code,name,level,parent,bps_code

@@ -9,7 +9,8 @@ from tests.helpers_field import petugas_client, staff_client
 # Written out here, not read from server/services/policy.py: the test states the product's rules.
 EXPECTED = {
     "enumerator": {"records.log"},
-    "coordinator": {"records.log", "figures.view", "review.view", "review.decide", "exports.create"},
+    # A coordinator also reads the audit log of their kecamatan's people.
+    "coordinator": {"records.log", "figures.view", "review.view", "review.decide", "exports.create", "audit.view"},
     "supervisor": {
         "figures.view",
         "review.view",

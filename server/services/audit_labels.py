@@ -77,6 +77,12 @@ def _pick(pair):
     return pair[0] if current_language() == "id" else pair[1]
 
 
+def _n(number):
+    """Return a count with the language's thousands mark (1.234 in Indonesian, 1,234 in English)."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if current_language() == "id" else text
+
+
 def _word(key, **params):
     return _pick(_WORDS[key]).format(**params)
 
@@ -100,7 +106,7 @@ def summary(event):
         parts += _export_parts(event, d)
     for key in ("count", "version", "created", "updated", "removed", "minutes"):
         if isinstance(d.get(key), int) and not isinstance(d.get(key), bool):
-            parts.append(_word(key, n=f"{d[key]:,}".replace(",", ".")))
+            parts.append(_word(key, n=_n(d[key])))
     if d.get("role"):
         parts.append(role_label(d["role"]) if d["role"] in ROLES else str(d["role"]))
     if d.get("areas"):
@@ -118,9 +124,9 @@ def _export_parts(event, d):
     if done is None:
         parts.append(_word("running"))
     elif done.get("complete", True):
-        parts.append(_word("rows", n=f"{done.get('rows', 0):,}".replace(",", ".")))
+        parts.append(_word("rows", n=_n(done.get("rows", 0))))
     else:
-        parts.append(_word("cut", n=f"{done.get('rows', 0):,}".replace(",", ".")))
+        parts.append(_word("cut", n=_n(done.get("rows", 0))))
     if getattr(event, "downloads", 0):
         parts.append(_word("downloads", n=event.downloads))
     if d.get("filters"):

@@ -1,11 +1,18 @@
-"""Reading the audit log: searchable and paged, a supervisor's view limited to their kabupaten's people."""
+"""Reading the audit log: searchable and paged, a supervisor's view limited to their kabupaten's people, a
+coordinator's to their kecamatan's; one row per export (its end and downloads folded into its start)."""
+
+from collections import Counter
 
 from sqlalchemy import String, cast, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
+from server.extensions import db
 from server.models import AuditEvent, Device, User, UserArea
 from server.queries import paging
-from server.services import policy, scope
+from server.services import audit_labels, policy, scope
+
+# What follows an export's start: shown on its row, not as rows of their own.
+_EXPORT_ENDS = ("export.assists_done", "export.follow_up_done", "export.tallies_done", "export.downloaded")
 
 
 def search(actor, args):
@@ -26,9 +33,39 @@ def search(actor, args):
                 e.device_id.in_(select(Device.id).where(Device.user_id.in_(people))),
             )
         )
-    query = _filtered(query, args)
+    query = _filtered(query, args).where(e.action.not_in(_EXPORT_ENDS))
     items, following = paging.keyset(query, e.id, args.get("cursor"), args["limit"], "e", descending=True)
-    return {"items": items, "next": following}
+    _fold_exports(items)
+    return {"items": items, "next": following, "groups": audit_labels.groups()}
+
+
+def _fold_exports(events):
+    """Give each export start on the page its end (`done`: rows, complete) and how often its file was fetched."""
+    starts = {_export_key(e): e for e in events if e.action.startswith("export.") and _export_key(e)}
+    for event in events:
+        event.done, event.downloads = None, 0
+    if not starts:
+        return
+    e = AuditEvent
+    keys = list(starts)
+    follow = select(e).where(
+        e.action.in_(_EXPORT_ENDS),
+        or_(e.details["export"].as_string().in_(keys), e.details["job"].as_string().in_(keys), e.entity_id.in_(keys)),
+    )
+    downloads = Counter()
+    for end in db.session.scalars(follow):
+        key = _export_key(end) or end.entity_id
+        if end.action == "export.downloaded":
+            downloads[key] += 1
+        elif key in starts:
+            starts[key].done = end.details or {}
+    for key, start in starts.items():
+        start.downloads = downloads[key]
+
+
+def _export_key(event):
+    details = event.details or {}
+    return details.get("export") or details.get("job")
 
 
 def _filtered(query, args):

@@ -6,7 +6,8 @@ masked or not) and when it ends (rows written, complete or cut off). Identity nu
 caller asks for them and their role may (policy "exports.unmask", set by EXPORT_UNMASK_ROLES).
 """
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -52,6 +53,8 @@ class Plan:
     args: dict
     area: object
     unmask: bool
+    # Ties the export's audit rows together (a background job's id stands in for it): the log shows one row.
+    export_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
     def filename(self):
@@ -82,6 +85,7 @@ def audit_start(plan, **details):
     """Audit that an export starts (who, what, filters, masked or not) on its own short unit: it must stay."""
     filters = {k: str(v) for k, v in plan.args.items() if v not in (None, False)}
     user_id, code, kind, fmt, masked = plan.user.id, plan.area.code, plan.kind, plan.fmt, not plan.unmask
+    details = details if "job" in details else {**details, "export": plan.export_id}
     unit_of_work.apart(
         lambda: record_event(
             f"export.{kind}", user_id, "area", code, format=fmt, masked=masked, filters=filters, **details
@@ -124,7 +128,7 @@ def preview(user, kind, args):
 def stream(plan, rows, **details):
     """Return the file's bytes as a generator; it audits how many rows went out, even when the client stops."""
     # Read now, not once the stream runs: by then the request's unit has ended and the user object expired.
-    return _stream(plan.user.id, plan.kind, plan.fmt, rows, details)
+    return _stream(plan.user.id, plan.kind, plan.fmt, rows, {"export": plan.export_id, **details})
 
 
 def _stream(actor_id, kind, fmt, rows, details):

@@ -31,7 +31,7 @@ TABLE = {
     "users.manage": MANAGERS,  # accounts, their phones and sign-in codes, the users import
     "targets.manage": OVERSEERS,
     "progress.import": OVERSEERS,  # the census office's own figures (e.g. SP Online), per area and date
-    "audit.view": OVERSEERS,
+    "audit.view": STAFF,  # a coordinator: the people of their kecamatan; a supervisor: of their kabupaten
 }
 
 

@@ -1,6 +1,9 @@
 """Supervisor in the browser: creates a petugas, sets up their phone with a one-time QR code, sees it sync,
 then blocks it as lost; the phone explains why its records no longer go up. Every screen is audited."""
 
+import re
+from datetime import date
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -92,7 +95,18 @@ def test_supervisor_creates_petugas_who_signs_in_by_code_and_syncs(playwright_dr
             table = desk.get_by_test_id("audit")
             for action in ("device.revoked", "auth.code_login", "sign_in_code.issued", "user.created"):
                 expect(table.locator(f"tr[data-action='{action}']").first).to_be_visible()
+            # In words, not codes: the action's name, and the details as a sentence.
+            expect(table.locator("tr[data-action='device.revoked'] th").first).to_have_text("Memblokir HP")
+            expect(table.locator("tr[data-action='user.created'] th").first).to_have_text("Membuat akun")
+            expect(table).not_to_contain_text("{")
             audit(desk, "admin-audit")
+            # Filtered to one kind of action and today's date.
+            desk.select_option("#audit-action", label="HP")
+            desk.fill("#audit-from", date.today().isoformat())
+            desk.fill("#audit-to", date.today().isoformat())
+            desk.get_by_role("button", name="Cari").click()
+            expect(table.locator("tbody tr").first).to_have_attribute("data-action", re.compile(r"^device\."))
+            expect(table.locator("tr[data-action='user.created']")).to_have_count(0)
             desk.get_by_role("link", name="Kelola").click()
             desk.get_by_role("link", name="Target").click()
             expect(desk.get_by_test_id("targets")).to_be_visible()

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField
+from server.services import audit_labels
 
 
 class AuditQueryArgsSchema(StrictSchema):
@@ -34,12 +35,24 @@ class AuditEventSchema(StrictSchema):
     id = fields.Integer()
     at = fields.DateTime()
     action = fields.String()
+    label = fields.Function(lambda e: audit_labels.action_label(e.action), metadata={"description": "in words"})
+    summary = fields.Function(audit_labels.summary, metadata={"description": "the details in a sentence"})
     actor = fields.Nested(ActorSchema, allow_none=True)
     entity = fields.String(allow_none=True)
     entity_id = fields.String(allow_none=True)
     device_id = fields.UUID(allow_none=True)
     ip = fields.String(allow_none=True)
     details = fields.Function(lambda e: e.details or {})
+    # An export's row: its end (rows written, complete or cut off; null while running) and downloads.
+    done = fields.Raw(allow_none=True)
+    downloads = fields.Integer()
+
+
+class GroupSchema(StrictSchema):
+    """A kind of action to filter by."""
+
+    code = fields.String()
+    label = fields.String()
 
 
 class AuditPageSchema(StrictSchema):
@@ -47,3 +60,4 @@ class AuditPageSchema(StrictSchema):
 
     items = fields.List(fields.Nested(AuditEventSchema))
     next = fields.String(allow_none=True)
+    groups = fields.List(fields.Nested(GroupSchema))
