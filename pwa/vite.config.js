@@ -31,7 +31,9 @@ export default defineConfig({
           { src: "/icons/icon-512-maskable.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
         ],
       },
-      injectManifest: { globPatterns: ["**/*.{js,css,html,png,webmanifest}"] },
+      // The map's library is fetched when a staff member opens the map (which needs a network for its tiles
+      // anyway), never precached on every petugas' phone: data quota is money.
+      injectManifest: { globPatterns: ["**/*.{js,css,html,png,webmanifest}"], globIgnores: ["**/leaflet-*"] },
     }),
   ],
 });

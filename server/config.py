@@ -90,6 +90,12 @@ class Config:
     SILENT_AFTER_HOURS = _int("SILENT_AFTER_HOURS", 24)
     SILENT_PENDING_HOURS = _int("SILENT_PENDING_HOURS", 6)
     REVIEW_PAGE = _int("REVIEW_PAGE", 50)
+    # The map of gathering points: where its tiles come from (the page's CSP allows that origin for images),
+    # the attribution the tile provider asks for, and how many points one answer carries at most.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+    MAP_MAX_ZOOM = _int("MAP_MAX_ZOOM", 19)
+    MAP_MAX_POINTS = _int("MAP_MAX_POINTS", 5000)
     # Bulk approve handles at most this many records per request (the PWA repeats until done).
     REVIEW_BULK_MAX = _int("REVIEW_BULK_MAX", 500)
     # Four eyes: a coordinator may not review assists they pushed themselves.

@@ -1,17 +1,26 @@
 """Request guards and response headers: CSRF defence for cookie sessions, and strict browser headers."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 from server.errors import Problem
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'; manifest-src 'self'; worker-src 'self'"
 )
+
+
+@lru_cache(maxsize=4)
+def content_security_policy(tile_url):
+    """Return the page's CSP: only our own origin, plus the map tiles' origin for images."""
+    parts = urlsplit(tile_url or "")
+    origin = f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+    return CSP.format(tiles=origin)
 
 
 def check_cross_site():
@@ -32,14 +41,12 @@ def check_cross_site():
 def add_security_headers(response):
     """Set the headers every response carries; personal data is never cached."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config["MAP_TILE_URL"]))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
     if request.is_secure:
-        from flask import current_app
-
         headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
     if request.path.startswith("/api/"):
         headers["Cache-Control"] = "no-store"

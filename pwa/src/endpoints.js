@@ -34,6 +34,7 @@ export const api = {
   targetsImport: `${V1}/targets/import`,
   target: (code) => `${V1}/targets/${code}`,
   areasSearch: `${V1}/areas/search`,
+  outreachMap: `${V1}/outreaches/map`,
   progress: `${V1}/progress`,
   progressImport: `${V1}/progress/import`,
   /** @param {"csv"|"xlsx"} fmt */

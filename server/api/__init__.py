@@ -18,6 +18,7 @@ RESOURCES = (
     "targets",
     "progress",
     "audit_events",
+    "outreaches",
 )
 
 

@@ -65,6 +65,8 @@ def filtered(query, area, args):
         query = query.where(Outreach.date <= args["date_to"])
     if args.get("outcome"):
         query = query.where(a.outcome == args["outcome"])
+    if args.get("outreach"):
+        query = query.where(a.outreach_id == args["outreach"])
     if args.get("q"):
         query = query.where(_matches(args["q"]))
     if args.get("corrected"):

@@ -23,6 +23,7 @@ ACTIONS = {
     "export.assists": ("Ekspor data pendampingan", "Exported assist records"),
     "export.follow_up": ("Ekspor daftar kunjungan", "Exported the follow-up list"),
     "export.tallies": ("Ekspor tabel peringkat", "Exported a ranking table"),
+    "export.outreaches": ("Ekspor titik kumpul", "Exported gathering points"),
     "export.downloaded": ("Mengunduh berkas ekspor", "Downloaded an export file"),
     "user.created": ("Membuat akun", "Created an account"),
     "user.updated": ("Mengubah akun", "Changed an account"),

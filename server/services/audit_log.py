@@ -12,7 +12,13 @@ from server.queries import paging
 from server.services import audit_labels, policy, scope
 
 # What follows an export's start: shown on its row, not as rows of their own.
-_EXPORT_ENDS = ("export.assists_done", "export.follow_up_done", "export.tallies_done", "export.downloaded")
+_EXPORT_ENDS = (
+    "export.assists_done",
+    "export.follow_up_done",
+    "export.tallies_done",
+    "export.outreaches_done",
+    "export.downloaded",
+)
 
 
 def search(actor, args):

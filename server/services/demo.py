@@ -31,6 +31,9 @@ DEMO_PHONE = "+62810{:07d}"
 DESA_PER_PETUGAS = 4
 # Of those who took part, about how many jemput bola helped, per kabupaten (the rest did it on their own).
 SHARE = {"35.09": 0.28, "53.03": 0.12}
+# Where the demo's gathering points lie: around each kabupaten's seat (Jember, Kefamenanu), spread by kecamatan and
+# desa. Invented points, not the areas' real places (the area list has no coordinates).
+CENTRE = {"35.09": (-8.17, 113.70), "53.03": (-9.45, 124.48)}
 # About one petugas in twelve stops syncing three days before the end: the silent phones to call.
 SILENT_SHARE, SILENT_DAYS = 1 / 12, 3
 PLACE_WEIGHTS = [30, 12, 15, 8, 8, 7, 5, 5, 7, 3]
@@ -179,15 +182,22 @@ def _fieldwork(rng, petugas, coordinators, span, names):
                 date=day,
                 started_at=start,
                 ended_at=start + timedelta(hours=rng.randrange(2, 6)),
+                **_gps(oid, kec, desa),
             )
         )
         for k in range(max(1, int(rng.gauss(mean_per_outreach, 6)))):
             at = start + timedelta(minutes=6 * k + rng.randrange(5))
             if at > now:
                 break
-            # About one in a hundred households is logged twice, as happens in the field.
-            kk = rng.choice(recent_kk) if recent_kk and rng.random() < 0.01 else _kk(rng, kec)
-            recent_kk = [*recent_kk, kk][-200:]
+            # About one in a hundred households is logged twice, as happens in the field; one repeat in four is
+            # a mistyped KK number instead (another household under the same number).
+            name = f"{rng.choice(given).title()} {rng.choice(family).title()}"
+            if recent_kk and rng.random() < 0.01:
+                kk, first_name = rng.choice(recent_kk)
+                name = name if rng.random() < 0.25 else first_name
+            else:
+                kk = _kk(rng, kec)
+            recent_kk = [*recent_kk, (kk, name)][-200:]
             outcome = _outcome(rng, kind)
             aid = uuid.UUID(int=rng.getrandbits(128), version=4)
             row = _record(
@@ -198,7 +208,7 @@ def _fieldwork(rng, petugas, coordinators, span, names):
                 now,
                 outreach_id=oid,
                 kk_number=kk,
-                head_name=f"{rng.choice(given).title()} {rng.choice(family).title()}",
+                head_name=name,
                 members=min(30, max(1, int(rng.gauss(3.6, 1.5)))),
                 outcome=outcome,
                 reasons=sorted(rng.sample(REASONS[:5], rng.choice((1, 1, 1, 2)))),
@@ -266,6 +276,18 @@ def _place_name(kind, desa):
     return {"kantor_desa": f"Balai Desa {area.name}", "pkh_bansos": f"Penyaluran PKH {area.name}"}.get(
         kind, f"{kind.replace('_', ' ').title()} {area.name}"
     )
+
+
+def _gps(oid, kec, desa):
+    """Return an outreach's invented GPS point (nine in ten have one: some phones give no location)."""
+    here = random.Random(oid.int)
+    if here.random() < 0.1:
+        return {"lat": None, "lon": None}
+    lat, lon = CENTRE[kec[:5]]
+    kec_at, desa_at = random.Random(kec), random.Random(desa)
+    lat += kec_at.uniform(-0.25, 0.25) + desa_at.uniform(-0.04, 0.04) + here.uniform(-0.004, 0.004)
+    lon += kec_at.uniform(-0.25, 0.25) + desa_at.uniform(-0.04, 0.04) + here.uniform(-0.004, 0.004)
+    return {"lat": round(lat, 5), "lon": round(lon, 5)}
 
 
 def _kk(rng, kec):

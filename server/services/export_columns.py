@@ -72,6 +72,23 @@ ASSIST_COLUMNS = (
     Column("Terakhir diubah", "updated_at", "Waktu perubahan terakhir (perbaikan atau pemeriksaan)"),
 )
 
+OUTREACH_COLUMNS = (
+    Column("ID kegiatan", "id", "Nomor unik kegiatan jemput bola (UUID)"),
+    Column("Tanggal kegiatan", "date", "Tanggal kegiatan"),
+    *AREA_COLUMNS,
+    Column("Jenis titik kumpul", "place_kind", "Jenis tempat kegiatan", _labels("place_kind")),
+    Column("Nama tempat", "place_name", "Nama tempat kegiatan, seperti diketik petugas"),
+    Column("Nama pengguna petugas", "username", "Nama pengguna (login) petugas"),
+    Column("Petugas", "enumerator", "Nama petugas"),
+    Column("Zona waktu", "zone", "Zona waktu kolom waktu berikut", _ZONE),
+    Column("Mulai", "started_at", "Waktu kegiatan dimulai (boleh kosong)"),
+    Column("Selesai", "ended_at", "Waktu kegiatan selesai (boleh kosong)"),
+    Column("Lintang", "lat", "Lintang GPS (derajat desimal, WGS 84); kosong bila HP tidak memberi lokasi"),
+    Column("Bujur", "lon", "Bujur GPS (derajat desimal, WGS 84); kosong bila HP tidak memberi lokasi"),
+    Column("Rumah tangga", "households", "Rumah tangga didampingi (tanpa yang dibatalkan/ditolak)"),
+    Column("Jiwa", "persons", "Jiwa terdaftar dari rumah tangga itu"),
+)
+
 FOLLOW_UP_COLUMNS = (
     *AREA_COLUMNS,
     Column("Nomor KK", "kk_number", "Nomor Kartu Keluarga, 16 angka", _MASK),

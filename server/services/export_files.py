@@ -7,6 +7,7 @@ saying what each column means. Text that a spreadsheet could run as a formula is
 
 import csv
 import io
+import json
 import os
 import tempfile
 from datetime import date, datetime
@@ -115,6 +116,29 @@ def _codebook_sheet(book, columns):
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, 32)
     sheet.set_column(1, 2, 70)
+
+
+def geojson_chunks(columns, rows):
+    """Yield a GeoJSON FeatureCollection of dict rows with `lat` and `lon` (rows without them have no geometry);
+    the other columns are each feature's properties, by key."""
+    yield b'{"type": "FeatureCollection", "features": ['
+    keys = [c.key for c in columns if c.key not in ("lat", "lon")]
+    for n, row in enumerate(rows):
+        point = None
+        if row.get("lat") is not None and row.get("lon") is not None:
+            point = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+        props = {k: _json_value(row.get(k)) for k in keys}
+        feature = {"type": "Feature", "geometry": point, "properties": props}
+        yield (b"," if n else b"") + json.dumps(feature, ensure_ascii=False).encode()
+    yield b"]}\n"
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return value.strftime(TIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def file_bytes(columns, rows, fmt, sep=","):

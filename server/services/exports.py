@@ -18,10 +18,10 @@ from server.errors import Problem
 from server.extensions import db
 from server.i18n import current_language
 from server.models import Area, Assist, Outreach, User
-from server.queries import assists
+from server.queries import assists, outreaches
 from server.services import export_copy, export_files, policy
 from server.services.audit import record_event
-from server.services.export_columns import ASSIST_COLUMNS, FOLLOW_UP_COLUMNS, TALLY_COLUMNS
+from server.services.export_columns import ASSIST_COLUMNS, FOLLOW_UP_COLUMNS, OUTREACH_COLUMNS, TALLY_COLUMNS
 from server.services.identity import mask_kk, mask_phone
 from server.services.policy import resolve_area
 from server.services.reference import LABELS
@@ -31,12 +31,13 @@ from server.services.zones import tzinfo_of
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
 }
 CHUNK_ROWS = export_files.CHUNK_ROWS
 # Follow-up: which outcome of a household wins when it was logged more than once (berhasil: no visit needed).
 OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
 
-COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS}
+COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "outreaches": OUTREACH_COLUMNS}
 
 
 def _label(kind, code):
@@ -71,6 +72,8 @@ class Plan:
 
 def plan(user, kind, fmt, args):
     """Check an export request (role, area, unmask right) and return its plan; nothing is read or written yet."""
+    if fmt == "geojson" and kind != "outreaches":
+        raise Problem("request.not_found")  # only points have a place on a map
     area = resolve_area(user, args.get("area"), "exports.create")
     unmask = bool(args.get("unmask"))
     if unmask and not policy.can(user, "exports.unmask"):
@@ -103,7 +106,12 @@ def audit_done(plan, count, **details):
 def source(plan):
     """Return the export's row source: `body()` yields the file's bytes, `count` the rows written so far."""
     unit_of_work.from_replica()  # the long read goes to the replica when there is one
-    builders = {"assists": _assist_rows, "follow_up": _follow_up_rows, "tallies": _tally_rows}
+    builders = {
+        "assists": _assist_rows,
+        "follow_up": _follow_up_rows,
+        "tallies": _tally_rows,
+        "outreaches": _outreach_rows,
+    }
     return builders[plan.kind](plan)
 
 
@@ -114,6 +122,8 @@ def count_rows(plan):
         query = assists.filtered(assists.columns_joined(Assist.id), area, args)
     elif kind == "follow_up":
         query = _follow_up_filter(assists.columns_joined(Assist.desa_code, Assist.kk_number).distinct(), area, args)
+    elif kind == "outreaches":
+        query = outreaches.filtered(select(Outreach.id), area, args)
     else:
         return None
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -157,6 +167,8 @@ class DictRows:
         """Yield the file's bytes."""
         if self.fmt == "csv":
             yield from export_files.csv_chunks(self.columns, self._counted(), self.sep)
+        elif self.fmt == "geojson":
+            yield from export_files.geojson_chunks(self.columns, self._counted())
         else:
             yield from export_files.xlsx_chunks(self.columns, self._counted())
 
@@ -182,11 +194,11 @@ class _Areas:
         """Return four fresh aliases of the areas table."""
         return cls(aliased(Area), aliased(Area), aliased(Area), aliased(Area))
 
-    def join(self, query):
-        """Join the four areas of each assist to a select over assists."""
-        code = Assist.kecamatan_code
+    def join(self, query, record=Assist):
+        """Join the four areas of each record (an assist, or an outreach) to a select over those records."""
+        code = record.kecamatan_code
         return (
-            query.join(self.desa, self.desa.code == Assist.desa_code)
+            query.join(self.desa, self.desa.code == record.desa_code)
             .join(self.kecamatan, self.kecamatan.code == code)
             .join(self.kabupaten, self.kabupaten.code == func.substr(code, 1, 5))
             .join(self.provinsi, self.provinsi.code == func.substr(code, 1, 2))
@@ -339,6 +351,46 @@ def _follow_up(row, times, unmask):
         "visit": "Tidak" if row["outcome"] == "berhasil" else "Ya",
         "times": times,
     }
+
+
+def _outreach_rows(plan):
+    """One row per outreach: where and when, its petugas, its GPS point, the households and persons it helped."""
+    return DictRows(plan, lambda: _outreach_dicts(plan.area, plan.args))
+
+
+def _outreach_dicts(area, args):
+    o = Outreach
+    places = _Areas.aliased()
+    columns = (
+        o.id,
+        o.date,
+        o.kecamatan_code,
+        o.desa_code,
+        o.place_kind,
+        o.place_name,
+        User.username,
+        User.display_name.label("enumerator"),
+        o.started_at,
+        o.ended_at,
+        o.lat,
+        o.lon,
+        *places.names(),
+    )
+    query = places.join(outreaches.with_yield(*columns), Outreach)
+    query = outreaches.filtered(query, area, args).order_by(o.desa_code, o.date, o.id)
+    for row in _stream_rows(query):
+        out = _with_areas(row)
+        zone = tzinfo_of(out["desa_code"])
+        out.update(
+            id=str(out["id"]),
+            place_kind=_label("place_kind", out["place_kind"]),
+            zone=zone.tzname(None),
+            started_at=_local(out["started_at"], zone),
+            ended_at=_local(out["ended_at"], zone),
+            households=int(out["households"]),
+            persons=int(out["persons"]),
+        )
+        yield out
 
 
 def _tally_rows(plan):

@@ -14,6 +14,7 @@ from server.models.record import OUTCOMES, PLACE_KINDS
 from server.models.tally import MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.models.types import utcnow
 from server.queries import areas as area_queries
+from server.queries import outreaches as outreach_queries
 from server.queries.areas import codes_in
 from server.services import progress
 from server.services.policy import resolve_area
@@ -320,20 +321,8 @@ def _code_rows(codes, events=None):
 
 def _events_by_kind(area, args):
     """Return {place kind: outreach events} of the area in the date range (voided outreaches left out)."""
-    o = Outreach
-    where = [o.voided.is_(False)]
-    if area.level == 4:
-        where.append(o.desa_code == area.code)
-    elif area.level == 3:
-        where.append(o.kecamatan_code == area.code)
-    elif area.level:
-        where.append(o.kecamatan_code.startswith(area.code + "."))
-    if args.get("date_from"):
-        where.append(o.date >= args["date_from"])
-    if args.get("date_to"):
-        where.append(o.date <= args["date_to"])
-    query = select(o.place_kind, func.count()).where(*where).group_by(o.place_kind)
-    return dict(db.session.execute(query).all())
+    query = select(Outreach.place_kind, func.count()).group_by(Outreach.place_kind)
+    return dict(db.session.execute(outreach_queries.filtered(query, area, args)).all())
 
 
 def _then(field, *more):

@@ -48,7 +48,7 @@ def playwright_driver():
 
 
 @contextlib.contextmanager
-def serve_site(tmp_path, sqlite_template, areas, prepare=None):
+def serve_site(tmp_path, sqlite_template, areas, prepare=None, env=None):
     """Serve a copy of the test database, after `prepare(app)`, with a petugas of `areas`; yield the Site."""
     path = tmp_path / "browser.db"
     shutil.copy(sqlite_template, path)
@@ -62,7 +62,7 @@ def serve_site(tmp_path, sqlite_template, areas, prepare=None):
     pwa_dir = tmp_path / "pwa"
     shutil.copytree(PWA_DIST, pwa_dir)
     queue = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    server = Server(url, env={"PWA_DIR": str(pwa_dir), "QUEUE_URL": queue, "QUEUE_NAME": "browser"})
+    server = Server(url, env={"PWA_DIR": str(pwa_dir), "QUEUE_URL": queue, "QUEUE_NAME": "browser", **(env or {})})
     worker = Worker(url, queue, "browser", log=tmp_path / "worker.log")
     try:
         yield Site(server, url, user, pwa_dir, app)

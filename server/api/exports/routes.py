@@ -11,16 +11,17 @@ bp = Blueprint("exports", __name__, description="Exports for supervisors and coo
 # A file, not JSON: the document names both formats so a client knows what it will get.
 FILE_RESPONSE = {
     200: {
-        "description": "The file (CSV: UTF-8 with BOM; XLSX: one sheet)",
+        "description": "The file (CSV: UTF-8 with BOM; XLSX: the data and a codebook; GeoJSON: outreaches)",
         "content": {
             exports.FORMATS["csv"].split(";")[0]: {"schema": {"type": "string"}},
             exports.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+            exports.FORMATS["geojson"]: {"schema": {"type": "object"}},
         },
     }
 }
 
 
-@bp.get("/<any(assists, 'follow-up', tallies):kind>.<any(csv, xlsx):fmt>")
+@bp.get("/<any(assists, 'follow-up', tallies, outreaches):kind>.<any(csv, xlsx, geojson):fmt>")
 @login_required
 @bp.arguments(ExportArgsSchema, location="query")
 @bp.doc(responses=FILE_RESPONSE)
@@ -33,7 +34,7 @@ def export(args, kind, fmt):
     return Response(body, content_type=exports.FORMATS[fmt], headers=headers)
 
 
-@bp.get("/<any(assists, 'follow-up', tallies):kind>/count")
+@bp.get("/<any(assists, 'follow-up', tallies, outreaches):kind>/count")
 @login_required
 @bp.arguments(ExportArgsSchema, location="query")
 @bp.response(200, ExportCountSchema)

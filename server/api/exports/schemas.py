@@ -29,8 +29,8 @@ class ExportJobCreateSchema(ExportArgsSchema):
 
     FROM_QUERY = False
 
-    kind = fields.String(required=True, validate=validate.OneOf(("assists", "follow-up", "tallies")))
-    format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx")))
+    kind = fields.String(required=True, validate=validate.OneOf(("assists", "follow-up", "tallies", "outreaches")))
+    format = fields.String(required=True, validate=validate.OneOf(("csv", "xlsx", "geojson")))
 
 
 class ExportCountSchema(StrictSchema):

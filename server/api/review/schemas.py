@@ -39,6 +39,7 @@ class ReviewFilterSchema(DateRangeMixin, StrictSchema):
         metadata={"description": "a whole KK number (16 digits, exact) or part of the head of household's name"},
     )
     corrected = fields.Boolean(load_default=None, metadata={"description": "only records corrected after a flag"})
+    outreach = fields.UUID(load_default=None, metadata={"description": "only the households of one outreach"})
 
 
 class ReviewListArgsSchema(ReviewFilterSchema):

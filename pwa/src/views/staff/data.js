@@ -20,19 +20,29 @@ export function apiPath(path, params = {}) {
  * Fetch figures; on a network failure fall back to the last copy.
  * @returns {Promise<{data: any, at: number, offline: boolean}|null>} null when offline with no copy
  */
-export async function figures(app, params) {
-  const path = apiPath(api.tallies, params);
+export function figures(app, params) {
+  // The copy kept for offline use holds no personal data: petugas' phone numbers stay on the server.
+  const kept = (data) => (data.rows ? { ...data, rows: data.rows.map(({ phone, ...rest }) => rest) } : data);
+  return lastCopy(app, apiPath(api.tallies, params), kept);
+}
+
+/**
+ * Fetch a staff answer; on a network failure fall back to the last copy kept (as `keep` trims it).
+ * @param {any} app
+ * @param {string} path
+ * @param {(data: any) => any} [keep] what of the answer is kept for offline use
+ * @returns {Promise<{data: any, at: number, offline: boolean}|null>} null when offline with no copy
+ */
+export async function lastCopy(app, path, keep = (data) => data) {
   const key = `figures:${path}`;
   try {
     const data = await request(path);
-    const entry = { data, at: Date.now() };
-    // The copy kept for offline use holds no personal data: petugas' phone numbers stay on the server.
-    const rows = data.rows?.map(({ phone, ...rest }) => rest);
-    await setMeta(app.db, key, { data: rows ? { ...data, rows } : data, at: entry.at });
-    return { ...entry, offline: false };
+    const at = Date.now();
+    await setMeta(app.db, key, { data: keep(data), at });
+    return { data, at, offline: false };
   } catch (error) {
     if (error.kind === "http") throw error;
-    const kept = await getMeta(app.db, key);
-    return kept ? { ...kept, offline: true } : null;
+    const copy = await getMeta(app.db, key);
+    return copy ? { ...copy, offline: true } : null;
   }
 }

@@ -10,6 +10,7 @@ import { ADMIN_STRINGS } from "./admin-strings.js";
 import { renderDuplicates } from "./duplicates.js";
 import { renderEnumerators } from "./enumerators.js";
 import { renderOverview } from "./overview.js";
+import { renderMap } from "./map.js";
 import { renderPlaces } from "./places.js";
 import { renderReport } from "./report.js";
 import { renderReviewList, renderReviewRecord } from "./review.js";
@@ -49,6 +50,7 @@ async function route(el, app, view, id) {
   if (view === "area" && id) await renderOverview(el, app, id);
   else if (view === "petugas") await renderEnumerators(el, app);
   else if (view === "places") await renderPlaces(el, app, id || null);
+  else if (view === "map") await renderMap(el, app, id || null);
   else if (view === "report") await renderReport(el, app, id || null);
   else if (view === "review" && id) await renderReviewRecord(el, app, id);
   else if (view === "review") await renderReviewList(el, app);

@@ -184,6 +184,7 @@ export async function renderOverview(el, app, code) {
           "p",
           { class: "links no-print" },
           h("a", { class: "button secondary", href: `#/places/${area.code}` }, t("overview.places")),
+          h("a", { class: "button secondary", href: `#/map/${area.code}` }, t("overview.map")),
           h("a", { class: "button secondary", href: `#/report/${area.code}` }, t("overview.report")),
         )
       : null,

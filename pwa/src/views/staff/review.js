@@ -89,6 +89,21 @@ function filterForm(app, filters, childRows, people, onApply) {
   return form;
 }
 
+/** The outreach the list is limited to (opened from the map), with a way back to every record. */
+function outreachLine(app) {
+  const all = h("button", { type: "button", class: "secondary" }, t("review.allOutreaches"));
+  all.addEventListener("click", () => {
+    app.staffState.reviewFilters = DEFAULT_FILTERS;
+    app.rerender();
+  });
+  return h(
+    "p",
+    { class: "notice", "data-testid": "outreach-filter" },
+    `${t("review.oneOutreach")}: ${app.staffState.outreachName || ""} `,
+    all,
+  );
+}
+
 /** The list's filters in words ("Status pemeriksaan: Diterima"), as an export states them before it starts. */
 function describeFilters(app, filters, childRows, people) {
   const named = (rows, key) => rows.find((r) => String(r.key) === String(key))?.label || key;
@@ -100,10 +115,17 @@ function describeFilters(app, filters, childRows, people) {
     outcome: (v) => refLabel(app, "outcome", v),
     state: (v) => (v === "voided" ? t("review.voided") : refLabel(app, "review_state", v)),
     q: (v) => `“${v}”`,
+    outreach: () => app.staffState.outreachName || t("review.oneOutreach"),
     corrected: () => t("review.correctedOnly"),
     duplicate: () => t("review.duplicateOnly"),
   };
-  const titles = { area: "review.desa", enumerator: "review.enumerator", from: "review.from", to: "review.to" };
+  const titles = {
+    area: "review.desa",
+    enumerator: "review.enumerator",
+    from: "review.from",
+    to: "review.to",
+    outreach: "review.oneOutreach",
+  };
   const flags = ["corrected", "duplicate"];
   return Object.entries(filters)
     .filter(([key, value]) => value && words[key] && !(key === "area" && value === workArea(app)))
@@ -207,6 +229,7 @@ export async function renderReviewList(el, app) {
     el,
     h("h1", null, t("review.title")),
     areaLine(app, children?.data.area),
+    filters.outreach ? outreachLine(app) : null,
     form,
     app.staffState.bulkNote ? h("p", { class: "alert" }, app.staffState.bulkNote) : null,
     note,

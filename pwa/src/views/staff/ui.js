@@ -110,7 +110,7 @@ export const FIGURE_COLUMNS = [
 /**
  * Exports in CSV and XLSX, each prepared in the background with its progress shown, then downloaded. CSV files
  * split cells with ";" for Excel set to Indonesian (the default in Indonesian) or "," for other spreadsheets.
- * @param {Array<[string, string, Record<string, any>]>} kinds [label key, export kind, filters]
+ * @param {Array<[string, string, Record<string, any>, string[]?]>} kinds [label key, export kind, filters, formats]
  * @param {(params: Record<string, any>) => string[]} describe an export's filters in words, said before it starts
  */
 export function downloads(kinds, describe = () => []) {
@@ -126,8 +126,8 @@ export function downloads(kinds, describe = () => []) {
     h("h2", null, t("export.title")),
     h("p", { class: "sub" }, t("export.note")),
     field("export-sep", t("export.sep"), sep),
-    kinds.flatMap(([key, kind, params]) =>
-      ["csv", "xlsx"].map((fmt) =>
+    kinds.flatMap(([key, kind, params, formats = ["csv", "xlsx"]]) =>
+      formats.map((fmt) =>
         exportButton(
           t(key, { fmt: fmt.toUpperCase() }),
           kind,
