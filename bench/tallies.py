@@ -12,6 +12,7 @@ import argparse
 import math
 import statistics
 import time
+from datetime import date, timedelta
 
 import psycopg
 import requests
@@ -46,6 +47,11 @@ NAIVE = {
     "overview": f"""SELECT o.date, {_NAIVE_FIGURES}
         FROM assists a JOIN outreaches o ON o.id = a.outreach_id
         WHERE a.kecamatan_code LIKE '35.09.%' GROUP BY o.date""",
+    # Every outreach with GPS and what it helped, straight: one GROUP BY over the join, then the newest 5,000.
+    "map": f"""SELECT o.id, o.date, o.place_kind, o.place_name, o.lat, o.lon, {_NAIVE_FIGURES}
+        FROM outreaches o LEFT JOIN assists a ON a.outreach_id = o.id
+        WHERE o.kecamatan_code LIKE '35.09.%' AND o.lat IS NOT NULL AND NOT o.voided
+        GROUP BY o.id ORDER BY o.date DESC, o.id LIMIT 5000""",
 }
 
 
@@ -214,12 +220,16 @@ def _generator_sql(days, per):
     kinds = "ARRAY['kantor_desa','kantor_desa','pkh_bansos','sekolah','posyandu','pasar','kunjungan_rumah']"
     return (
         "CREATE TEMP SEQUENCE bench_seq",
+        # Nine outreaches in ten carry GPS, scattered over the kabupaten (the map's points).
         f"""INSERT INTO outreaches (id, version, voided, clock_suspect, received_at, updated_at, content_hash,
-                change_seq, owner_id, desa_code, kecamatan_code, place_kind, place_name, date)
+                change_seq, owner_id, desa_code, kecamatan_code, place_kind, place_name, date, lat, lon)
             SELECT gen_random_uuid(), 1, false, false, now(), now(), 'bench', nextval('bench_seq'), u.id,
                    ua.area_code, substr(ua.area_code, 1, 8), ({kinds})[1 + floor(random() * 7)::int],
-                   'Titik ' || d, current_date - d
+                   'Titik ' || d, current_date - d,
+                   CASE WHEN g.r < 0.9 THEN -8.17 + (random() - 0.5) * 0.6 END,
+                   CASE WHEN g.r < 0.9 THEN 113.70 + (random() - 0.5) * 0.6 END
             FROM users u JOIN user_areas ua ON ua.user_id = u.id CROSS JOIN generate_series(0, {days - 1}) d
+            CROSS JOIN LATERAL (SELECT random() + 0 * d + 0 * u.id AS r) g
             WHERE u.role = 'enumerator'""",
         # One in a hundred households comes from a small pool of KK numbers: the duplicates a coordinator sees.
         f"""INSERT INTO assists (id, version, voided, clock_suspect, received_at, updated_at, content_hash,
@@ -264,6 +274,8 @@ def time_api(url, runs):
         sessions = {name: _session(server, f"{name}.bench") for name in ("sup", "prov", "admin")}
         paths = {
             "overview": ("sup", "/api/v1/tallies?by=day"),
+            "map": ("sup", "/api/v1/outreaches/map"),
+            "map_week": ("sup", f"/api/v1/outreaches/map?from={date.today() - timedelta(days=6)}"),
             "ranking": ("sup", "/api/v1/tallies?by=child"),
             "review_first_page": ("sup", "/api/v1/review/assists?state=received"),
             "province_ranking": ("prov", "/api/v1/tallies?by=child"),
@@ -278,6 +290,9 @@ def time_api(url, runs):
                 resp = http.get(f"{server.url}{path}", timeout=60)
                 elapsed = (time.perf_counter() - started) * 1000
                 assert resp.status_code == 200, resp.text[:300]
+                if name.startswith("map") and i == 0:
+                    body = resp.json()
+                    print(f"{name}: the newest {body['shown']:,} of {body['total']:,} outreaches with GPS")
                 if i >= 5:  # the first few warm the workers' caches and connections
                     times.append(elapsed)
             results[name] = (statistics.median(times), _p(times, 0.95))

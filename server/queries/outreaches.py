@@ -52,8 +52,11 @@ def with_yield(*columns):
 
 
 def located(area, args, limit):
-    """Return the select of the area's outreaches that carry GPS, newest first, at most `limit`."""
+    """Return the select of the area's newest `limit` outreaches that carry GPS, with what each helped."""
     o = Outreach
+    # The newest first, then the households of those alone: never an aggregate over every outreach's assists.
+    newest = filtered(select(o.id), area, args).where(o.lat.is_not(None), o.lon.is_not(None))
+    newest = newest.order_by(o.date.desc(), o.id).limit(limit).subquery()
     columns = (
         o.id,
         o.date,
@@ -65,9 +68,8 @@ def located(area, args, limit):
         Area.name.label("desa_name"),
         User.display_name.label("enumerator"),
     )
-    query = with_yield(*columns).join(Area, Area.code == o.desa_code)
-    query = filtered(query, area, args).where(o.lat.is_not(None), o.lon.is_not(None))
-    return query.order_by(o.date.desc(), o.id).limit(limit)
+    query = with_yield(*columns).join(newest, newest.c.id == o.id).join(Area, Area.code == o.desa_code)
+    return query.order_by(o.date.desc(), o.id)
 
 
 def count_located(area, args):
