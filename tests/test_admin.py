@@ -466,3 +466,63 @@ def test_a_petugas_phone_is_kept_masked_in_lists_and_given_to_call_a_silent_phon
     fixed = imported.replace(";abc", ";")
     assert sup.post("/api/v1/users/import", json={"csv": fixed, "dry_run": False}).get_json()["created"] == 2
     assert db.session.scalar(select(User.phone).where(User.username == "sari")) == "+6285712345678"
+
+
+def test_administration_needs_no_codes_templates_and_messages_in_the_users_words(app, jember):
+    """Issue 16.7: areas picked by name (search by level), a template for every import that imports as it is,
+    and messages that say what is wrong in the user's words and language (no internal role names)."""
+    import csv as csv_module
+    import io
+
+    import openpyxl
+
+    sup = jember["sup"]
+    found = sup.get("/api/v1/areas/search", query_string={"q": "kaliwates", "level": 4}).get_json()
+    assert found and {a["level"] for a in found} == {4}
+    kecamatan = sup.get("/api/v1/areas/search", query_string={"q": "kaliwates", "level": 3}).get_json()
+    assert [a["code"] for a in kecamatan] == ["35.09.19"]
+    new = {"username": "nina", "role": "enumerator"}
+    wrong = sup.post("/api/v1/users", json={**new, "areas": ["35.09.19"]}, headers={"Accept-Language": "id"})
+    assert wrong.get_json()["errors"]["areas"] == [
+        "Petugas ditugaskan ke desa/kelurahan; bukan: Kaliwates (kecamatan)."
+    ]
+    english = sup.post(
+        "/api/v1/users", json={**new, "areas": ["35.09.19", "35.09.99.9999"]}, headers={"Accept-Language": "en"}
+    )
+    assert english.get_json()["errors"]["areas"] == [
+        "Unknown area: 35.09.99.9999.",
+        "Enumerator is given a village; not: Kaliwates (a sub-district).",
+    ]
+    none = sup.post("/api/v1/users", json={**new, "areas": []}, headers={"Accept-Language": "id"})
+    assert none.get_json()["errors"]["areas"] == ["Pilih paling sedikit satu wilayah."]
+    assert "enumerator" not in str(wrong.get_json()) and "enumerator" not in str(english.get_json()["errors"])
+
+    # Templates: the users file has two example accounts of the kabupaten, and imports as it is.
+    users_csv = sup.get("/api/v1/users/template.csv")
+    assert "attachment" in users_csv.headers["Content-Disposition"]
+    rows = list(csv_module.DictReader(io.StringIO(users_csv.get_data().decode("utf-8-sig"))))
+    assert [r["role"] for r in rows] == ["petugas", "koordinator"]
+    assert rows[0]["areas"].startswith("35.09.") and rows[0]["areas"].count(".") == 3
+    report = sup.post("/api/v1/users/import", json={"csv": users_csv.get_data().decode("utf-8-sig")})
+    assert report.status_code == 200 and report.get_json()["rows"] == 2, report.get_json()
+    book = openpyxl.load_workbook(io.BytesIO(sup.get("/api/v1/users/template.xlsx").get_data()))
+    assert [c.value for c in book.worksheets[0][1]] == [
+        "username",
+        "display_name",
+        "role",
+        "areas",
+        "password",
+        "phone",
+    ]
+    # The targets file lists each kecamatan with its target as it stands, and imports as it is once filled.
+    target = {"population": 1000, "households": 300, "target_pct": 50}
+    assert sup.put("/api/v1/targets/35.09.19", json=target).status_code == 200
+    text = sup.get("/api/v1/targets/template.csv").get_data().decode("utf-8-sig")
+    targets = list(csv_module.DictReader(io.StringIO(text)))
+    assert len(targets) == 31 and {"area_code", "name", "population"} <= set(targets[0])
+    mine = next(r for r in targets if r["area_code"] == "35.09.19")
+    assert (mine["name"], mine["population"], mine["target_pct"]) == ("Kaliwates", "1000", "50.0")
+    filled = "\n".join(line for line in text.splitlines() if "35.09.19," in line or line.startswith("area_code"))
+    assert sup.post("/api/v1/targets/import", json={"csv": filled}).get_json()["rows"] == 1
+    assert jember["coord"].get("/api/v1/targets/template.csv").status_code == 403
+    assert sup.get("/api/v1/users/template.csv", query_string={"area": "53.03"}).status_code == 404

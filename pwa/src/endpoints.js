@@ -20,8 +20,11 @@ export const api = {
   /** @param {"decision"|"void"} action */
   assistAction: (id, action) => `${V1}/review/assists/${id}/${action}`,
   duplicates: `${V1}/review/duplicates`,
+  followUp: `${V1}/review/follow-up`,
   users: `${V1}/users`,
   usersImport: `${V1}/users/import`,
+  /** @param {"csv"|"xlsx"} fmt */
+  usersTemplate: (fmt) => `${V1}/users/template.${fmt}`,
   user: (id) => `${V1}/users/${id}`,
   /** @param {"sign-in-codes"|"password"} action */
   userAction: (id, action) => `${V1}/users/${id}/${action}`,
@@ -32,6 +35,8 @@ export const api = {
   exportCount: (kind) => `${V1}/exports/${kind}/count`,
   targets: `${V1}/targets`,
   targetsImport: `${V1}/targets/import`,
+  /** @param {"csv"|"xlsx"} fmt */
+  targetsTemplate: (fmt) => `${V1}/targets/template.${fmt}`,
   target: (code) => `${V1}/targets/${code}`,
   areasSearch: `${V1}/areas/search`,
   outreachMap: `${V1}/outreaches/map`,

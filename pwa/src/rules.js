@@ -5,7 +5,8 @@
 import { checkKK } from "./kk.js";
 
 /** Length limits of the text fields (in characters, as the server counts them). */
-export const LIMITS = { head_name: 100, notes: 500, place_name: 120, phone: 20, void_reason: 200 };
+export const LIMITS = { head_name: 100, notes: 500, place_name: 120, phone: 20, void_reason: 200, address: 200 };
+const RT_RW = /^[0-9]{1,3}\/[0-9]{1,3}$/;
 export const MEMBERS = { min: 1, max: 30 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DESA = /^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$/;
@@ -68,6 +69,8 @@ export function validateAssist(data, ref) {
   if (!codes(ref, "device_used").has(data.device_used)) problems.device_used = "field.required";
   if (!blank(data.phone) && phoneProblem(data.phone)) problems.phone = "phone.invalid";
   text(problems, "notes", data.notes, LIMITS.notes, false);
+  text(problems, "address", data.address, LIMITS.address, false);
+  if (!blank(data.rt_rw) && !RT_RW.test(String(data.rt_rw))) problems.rt_rw = "rt_rw.invalid";
   return problems;
 }
 

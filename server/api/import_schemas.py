@@ -6,6 +6,7 @@ import binascii
 import marshmallow as ma
 from marshmallow import fields, post_load, validate, validates_schema
 
+from server.api.areas.schemas import AREA_CODE
 from server.api.schemas_base import StrictSchema
 
 MAX_CSV_CHARS = 1_000_000
@@ -46,3 +47,11 @@ class ImportReportSchema(StrictSchema):
     updated = fields.Integer()
     removed = fields.Integer()
     without_password = fields.Integer()
+
+
+class TemplateArgsSchema(StrictSchema):
+    """For which area a template is made (its child areas, or examples inside it; the caller's own by default)."""
+
+    FROM_QUERY = True
+
+    area = fields.String(load_default=None, validate=AREA_CODE)

@@ -112,6 +112,9 @@ class Assist(_SyncedRecord, db.Model):
     device_used: Mapped[str] = mapped_column(String(20))
     phone: Mapped[str | None] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where the interview phase finds the household (optional, typed on the phone): street or hamlet, RT/RW.
+    address: Mapped[str | None] = mapped_column(String(200))
+    rt_rw: Mapped[str | None] = mapped_column(String(7))
     review_state: Mapped[str] = mapped_column(String(10), default="received")
     review_comment: Mapped[str | None] = mapped_column(String(500))
     created_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -127,6 +130,8 @@ class Assist(_SyncedRecord, db.Model):
     in_scope: Mapped[bool | None] = query_expression()
     # Whether the petugas changed it after a reviewer flagged it ("Diperbaiki"), when the query asked for it.
     corrected: Mapped[bool | None] = query_expression()
+    # The follow-up list: how many times its household was logged in its desa, when the query asked for it.
+    times: Mapped[int | None] = query_expression()
     review_events: Mapped[list["ReviewEvent"]] = relationship(lazy="raise_on_sql", order_by="ReviewEvent.id")
     versions: Mapped[list["Mutation"]] = relationship(
         primaryjoin="and_(foreign(Mutation.record_id) == Assist.id, Mutation.status == 'applied')",

@@ -7,7 +7,7 @@ same statement; the wire schemas dump them directly.
 
 import re
 
-from sqlalchemy import and_, exists, func, select, true
+from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 
 from server.extensions import db
@@ -160,6 +160,32 @@ def duplicated_households(user, area, cursor, limit, typos=False):
     for assist in rows:
         groups[assist.kk_number].append(assist)
     return list(groups.items()), following
+
+
+# Which outcome of a household wins when it was logged more than once (berhasil: no visit needed).
+OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
+
+
+def follow_up(area, args):
+    """Return the select of the interview phase's list: one assist per household and desa (its best outcome, the
+    latest first), with how many times it was logged; voided and rejected records are not households helped."""
+    a, o = Assist, Outreach
+    household = (a.desa_code, a.kk_number)
+    best = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
+    ranked = select(
+        a.id,
+        func.row_number().over(partition_by=household, order_by=(best, o.date.desc(), a.id)).label("n"),
+        func.count().over(partition_by=household).label("times"),
+    ).join(o, o.id == a.outreach_id)
+    ranked = filtered(ranked, area, {**args, "outcome": None, "state": None}).where(a.review_state != "rejected")
+    ranked = ranked.subquery()
+    query = joined().join(ranked, ranked.c.id == a.id).where(ranked.c.n == 1)
+    query = query.options(joinedload(a.desa), with_expression(a.times, ranked.c.times))
+    if args.get("outcome"):
+        query = query.where(a.outcome == args["outcome"])
+    if args.get("visit") is not None:
+        query = query.where((a.outcome != "berhasil") if args["visit"] else (a.outcome == "berhasil"))
+    return query.order_by(a.desa_code, a.head_name, a.kk_number)
 
 
 def columns_joined(*columns):

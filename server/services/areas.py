@@ -87,7 +87,7 @@ def list_children(user, parent=None):
     return [a for a in db.session.scalars(query) if area_in_scope(user, a.code)]
 
 
-def search(user, text, limit):
+def search(user, text, limit, level=None):
     """Return areas inside the user's scope whose name (or code) contains text, larger areas first, each with
     the names of the areas above it (Kaliwates › Kabupaten Jember › Jawa Timur) to tell namesakes apart."""
     text = text.strip()
@@ -96,6 +96,8 @@ def search(user, text, limit):
     inside = under_scope(user, Area.code)
     if inside is not None:
         query = query.where(inside)
+    if level:
+        query = query.where(Area.level == level)
     found = list(db.session.scalars(query.order_by(Area.level, Area.name, Area.code).limit(limit)))
     above = {p for a in found for p in _ancestors(a.code)}
     names = {code: a.name for code, a in areas_by_code(above).items()}

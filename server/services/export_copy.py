@@ -104,6 +104,8 @@ def assist_cells(areas, unmask):
         _label("device_used", a.device_used),
         _text(phone),
         _text(a.notes),
+        _text(a.address),
+        _text(a.rt_rw),
         _label("review_state", a.review_state),
         _text(a.review_comment),
         case((a.voided, "Ya"), else_="Tidak"),

@@ -60,7 +60,7 @@ def csv_chunks(columns, rows, sep):
     yield buffer.getvalue().encode()
 
 
-def xlsx_chunks(columns, rows):
+def xlsx_chunks(columns, rows, codebook=True):
     """Yield an XLSX file of dict rows: the data sheet (frozen header, filter) and a codebook sheet."""
     # constant_memory: each row is flushed to a temporary file as soon as the next one starts.
     fd, path = tempfile.mkstemp(suffix=".xlsx")
@@ -70,7 +70,8 @@ def xlsx_chunks(columns, rows):
         options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
         book = xlsxwriter.Workbook(path, {**options, "strings_to_urls": False})
         _data_sheet(book, columns, rows)
-        _codebook_sheet(book, columns)
+        if codebook:
+            _codebook_sheet(book, columns)
         book.close()
         with open(path, "rb") as f:
             while chunk := f.read(256 * 1024):
@@ -143,4 +144,4 @@ def _json_value(value):
 
 def file_bytes(columns, rows, fmt, sep=","):
     """Return a whole small file (a template to fill in) written as exports write theirs."""
-    return b"".join(csv_chunks(columns, rows, sep) if fmt == "csv" else xlsx_chunks(columns, rows))
+    return b"".join(csv_chunks(columns, rows, sep) if fmt == "csv" else xlsx_chunks(columns, rows, codebook=False))

@@ -34,8 +34,7 @@ FORMATS = {
     "geojson": "application/geo+json",
 }
 CHUNK_ROWS = export_files.CHUNK_ROWS
-# Follow-up: which outcome of a household wins when it was logged more than once (berhasil: no visit needed).
-OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
+OUTCOME_ORDER = assists.OUTCOME_ORDER  # the follow-up list's: berhasil wins
 
 COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "outreaches": OUTREACH_COLUMNS}
 
@@ -274,6 +273,8 @@ def _assist_dicts(area, args, unmask):
             a.device_used,
             a.phone,
             a.notes,
+            a.address,
+            a.rt_rw,
             a.review_state,
             a.review_comment,
             a.voided,
@@ -315,6 +316,8 @@ def _follow_up_dicts(area, args, unmask):
             a.desa_code,
             a.kk_number,
             a.head_name,
+            a.address,
+            a.rt_rw,
             a.outcome,
             o.date,
             o.place_name,

@@ -13,7 +13,7 @@ from server.errors import Problem, problem_message
 from server.extensions import db
 from server.models import Assist, ReviewEvent
 from server.models.types import utcnow
-from server.queries import assists
+from server.queries import assists, paging
 from server.services import changes, policy, scope, tally_cells
 from server.services.audit import record_event
 from server.services.changes import stamp_changes
@@ -197,6 +197,21 @@ def void_duplicate(user, assist_id, if_match, reason):
         stamp_changes([assist])
     record_event("review.void_duplicate", user, "assist", assist.id, version=assist.version)
     return _reloaded(user, assist)
+
+
+def follow_up_list(user, args):
+    """Return a page of the interview phase's list (a household per desa, its best outcome, whether to visit);
+    full identity numbers only when asked for by a role that may, and then the access is audited."""
+    area = resolve_area(user, args.get("area"), "review.view")
+    unmask = bool(args.get("unmask"))
+    if unmask:
+        policy.require(user, "exports.unmask")
+        user_id, code = user.id, area.code
+        filters = {k: str(v) for k, v in args.items() if v not in (None, False) and k not in ("cursor", "limit")}
+        unit_of_work.apart(lambda: record_event("follow_up.unmasked", user_id, "area", code, filters=filters))
+    limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
+    items, following = paging.offset(assists.follow_up(area, args), args.get("cursor"), limit, "f")
+    return {"area": area, "unmasked": unmask, "next": following, "items": items}
 
 
 def list_duplicates(user, args):

@@ -14,6 +14,8 @@ from server.services.audit import record_event
 from server.services.policy import resolve_area
 
 COLUMNS = ("area_code", "population", "households", "target_pct")
+# The template adds each area's name, for the person filling it in; the import reads past it.
+TEMPLATE_COLUMNS = ("area_code", "name", "population", "households", "target_pct")
 
 
 def list_targets(actor, code):
@@ -38,7 +40,7 @@ def import_targets(actor, text, dry_run):
     """Check every row of a targets CSV; unless dry_run and only if all rows are valid, save them all."""
     unit_of_work.writes()
     policy.require(actor, "targets.manage")
-    rows = csv_import.read_rows(text, COLUMNS, COLUMNS)
+    rows = csv_import.read_rows(text, TEMPLATE_COLUMNS, COLUMNS)
     known = scope.areas_by_code({row.get("area_code", "") for _, row in rows})
     seen = {}
 

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select
 from server import unit_of_work
 from server.errors import Problem
 from server.extensions import db
+from server.i18n import pick
 from server.models import User, UserArea
 from server.models.user import ROLES, SCOPE_LEVEL
 from server.queries import paging
@@ -15,6 +16,7 @@ from server.services import auth
 from server.services.audit import record_event
 from server.services.passwords import NO_PASSWORD, hash_password
 from server.services.policy import SUPERVISED, may_assign, may_manage, require
+from server.services.reference import role_label
 from server.services.scope import areas_by_code, under_scope
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -31,12 +33,41 @@ def account_errors(actor, username, role, area_codes, areas, taken):
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
         return errors
-    wrong = [c for c in area_codes if c not in areas or areas[c].level != SCOPE_LEVEL.get(role, 0)]
-    if wrong or (role != "admin" and not area_codes):
-        errors["areas"] = [f"Not valid for role {role}: {', '.join(wrong) or '-'}."]
+    problems = _area_problems(role, area_codes, areas)
+    if problems:
+        errors["areas"] = problems
     elif actor is not None and not may_assign(actor, role, area_codes):
         errors["role" if role not in SUPERVISED else "areas"] = ["Outside what your role may assign."]
     return errors
+
+
+# What each level is called, to say which kind of area a role is given.
+_LEVEL_NAMES = {
+    1: {"id": "provinsi", "en": "a province"},
+    2: {"id": "kabupaten/kota", "en": "a district"},
+    3: {"id": "kecamatan", "en": "a sub-district"},
+    4: {"id": "desa/kelurahan", "en": "a village"},
+}
+
+
+def _area_problems(role, area_codes, areas):
+    """Return what is wrong with a role's areas, in the user's words: unknown codes, or areas of another level."""
+    want = SCOPE_LEVEL.get(role)
+    if want is None:
+        return []  # an admin has the whole country
+    if not area_codes:
+        return [pick({"id": "Pilih paling sedikit satu wilayah.", "en": "Choose at least one area."})]
+    problems = []
+    unknown = [c for c in area_codes if c not in areas]
+    if unknown:
+        codes = ", ".join(unknown)
+        problems.append(pick({"id": "Wilayah tidak dikenal: {codes}.", "en": "Unknown area: {codes}."}, codes=codes))
+    other = [areas[c] for c in area_codes if c in areas and areas[c].level != want]
+    if other:
+        names = ", ".join(f"{a.name} ({pick(_LEVEL_NAMES[a.level])})" for a in other)
+        text = {"id": "{role} ditugaskan ke {kind}; bukan: {names}.", "en": "{role} is given {kind}; not: {names}."}
+        problems.append(pick(text, role=role_label(role), kind=pick(_LEVEL_NAMES[want]), names=names))
+    return problems
 
 
 def create_user(username, role, password, area_codes=(), display_name=None, actor=None, phone=None):

@@ -112,10 +112,12 @@ class Browser:
             str(self.profile_dir),
             executable_path=CHROMIUM,
             args=CHROMIUM_ARGS,
-            viewport={"width": 360, "height": 640},
-            locale="id-ID",
-            service_workers="allow",
-            **self.options,
+            **{
+                "viewport": {"width": 360, "height": 640},
+                "locale": "id-ID",
+                "service_workers": "allow",
+                **self.options,
+            },
         )
         self.context.set_default_timeout(15000)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()

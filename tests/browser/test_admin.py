@@ -38,11 +38,20 @@ def test_supervisor_creates_petugas_who_signs_in_by_code_and_syncs(playwright_dr
             desk.get_by_role("link", name="Tambah pengguna").click()
             desk.fill("#new-username", "Rina.Petugas")
             desk.fill("#new-display_name", "Rina Lestari")
-            desk.fill("#new-areas", "35.09.19")
             desk.get_by_role("button", name="Simpan pengguna").click()
-            expect(desk.locator("#new-areas-msg")).to_contain_text("Tidak sesuai untuk peran enumerator")
+            expect(desk.locator("#new-areas-msg")).to_contain_text("Pilih paling sedikit satu wilayah")
+            # Areas are picked by name, no codes: a petugas' search finds desa only.
+            desk.fill("#new-areas-pick-q", "mangli")
+            matches = desk.get_by_test_id("new-areas-pick-matches")
+            matches.get_by_role("button", name=re.compile("^Mangli.*Kaliwates")).first.click()
+            expect(desk.locator("#new-areas .chips")).to_contain_text("Mangli")
+            desk.select_option("#new-role", "coordinator")  # a desa is no coordinator's area: said in words
+            desk.get_by_role("button", name="Simpan pengguna").click()
+            expect(desk.locator("#new-areas-msg")).to_have_text(
+                "Koordinator Kecamatan ditugaskan ke kecamatan; bukan: Mangli (desa/kelurahan)."
+            )
             audit(desk, "admin-new-user")
-            desk.fill("#new-areas", "35.09.19.1001")
+            desk.select_option("#new-role", "enumerator")
             desk.get_by_role("button", name="Simpan pengguna").click()
             expect(desk.get_by_role("heading", name="Rina Lestari")).to_be_visible()
             desk.get_by_role("button", name="Siapkan HP dengan kode").click()

@@ -15,6 +15,8 @@ export const IDS = {
   device_used: "device_used",
   phone: "assist-phone",
   notes: "assist-notes",
+  address: "assist-address",
+  rt_rw: "assist-rt_rw",
 };
 
 /**
@@ -52,6 +54,23 @@ export function assistFields(ref, initial, { device, editing }) {
     value: initial.phone ?? "",
   });
   const notes = h("textarea", { name: "notes", rows: 2 }, initial.notes ?? "");
+  const address = h("input", { name: "address", autocomplete: "off", maxlength: 200, value: initial.address ?? "" });
+  const rtRw = h("input", {
+    name: "rt_rw",
+    inputmode: "numeric",
+    autocomplete: "off",
+    maxlength: 7,
+    placeholder: "003/005",
+    value: initial.rt_rw ?? "",
+  });
+  // Optional and folded away: it never slows the four answers; open when a record already has an address.
+  const where = h(
+    "details",
+    { class: "optional", open: Boolean(initial.address || initial.rt_rw) },
+    h("summary", null, t("assist.addressMore")),
+    field("assist-address", t("assist.address"), address),
+    field("assist-rt_rw", t("assist.rtRw"), rtRw, t("assist.rtRwHint")),
+  );
   const submit = h("button", { type: "submit" }, editing ? t("assist.update") : t("assist.save"));
 
   const form = h(
@@ -83,6 +102,7 @@ export function assistFields(ref, initial, { device, editing }) {
     choices("device_used", t("assist.device"), items(ref.device_used), { selected: device }),
     field("assist-phone", t("assist.phone"), phone),
     field("assist-notes", t("assist.notes"), notes),
+    where,
   );
   members.setAttribute("aria-describedby", "assist-members-msg");
 
@@ -96,6 +116,8 @@ export function assistFields(ref, initial, { device, editing }) {
     device_used: form.querySelector("input[name=device_used]:checked")?.value || null,
     phone: phone.value.trim() || null,
     notes: notes.value.trim() || null,
+    address: address.value.trim() || null,
+    rt_rw: rtRw.value.trim() || null,
   });
   return { form, kk, head, notes, values };
 }

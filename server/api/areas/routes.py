@@ -24,4 +24,4 @@ def list_areas(args):
 @bp.response(200, AreaMatchSchema(many=True))
 def search_areas(args):
     """Find areas inside the user's scope by name (or code), with the names of the areas above each."""
-    return areas.search(current_user, args["q"], args["limit"])
+    return areas.search(current_user, args["q"], args["limit"], args["level"])

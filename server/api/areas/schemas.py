@@ -30,6 +30,11 @@ class AreaSearchArgsSchema(StrictSchema):
 
     q = fields.String(required=True, validate=validate.Length(2, 60))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
+    level = fields.Integer(
+        load_default=None,
+        validate=validate.Range(1, 4),
+        metadata={"description": "only areas of this level (1 provinsi … 4 desa), e.g. the desa a petugas gets"},
+    )
 
 
 class AreaMatchSchema(StrictSchema):

@@ -1,10 +1,9 @@
 """Official progress: list what is there, import a file (CSV/XLSX) or rows (JSON), download a template."""
 
-from flask import Response
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
-from server.api.import_schemas import ImportReportSchema, ImportSchema
+from server.api.import_schemas import ImportReportSchema, ImportSchema, TemplateArgsSchema
 from server.api.progress import schemas as s
 from server.services import import_templates, progress
 
@@ -40,9 +39,8 @@ def import_file(body):
 
 @bp.get("/template.<any(csv, xlsx):fmt>")
 @login_required
-@bp.arguments(s.TemplateArgsSchema, location="query")
+@bp.arguments(TemplateArgsSchema, location="query")
 @bp.doc(responses={200: {"description": "A file to fill in: the child areas of the area, with today's date"}})
 def template(args, fmt):
     """Download a file to fill in, listing the child areas of an area."""
-    name, body, content_type = import_templates.template(current_user, "progress", args["area"], fmt)
-    return Response(body, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return import_templates.response(current_user, "progress", args["area"], fmt)

@@ -51,11 +51,3 @@ class ProgressListSchema(StrictSchema):
     days = fields.List(fields.Date())
     total = fields.Nested(ProgressRowSchema)
     rows = fields.List(fields.Nested(ProgressRowSchema))
-
-
-class TemplateArgsSchema(StrictSchema):
-    """For which area the template lists the child areas to fill in."""
-
-    FROM_QUERY = True
-
-    area = fields.String(load_default=None, validate=AREA_CODE)

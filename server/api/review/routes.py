@@ -55,6 +55,15 @@ def bulk_approve(body):
     return review.bulk_approve(current_user, body)
 
 
+@bp.get("/follow-up")
+@login_required
+@bp.arguments(s.FollowUpArgsSchema, location="query")
+@bp.response(200, s.FollowUpPageSchema)
+def follow_up(args):
+    """List the households the interview phase must follow up: one per desa, its best outcome, whether to visit."""
+    return review.follow_up_list(current_user, args)
+
+
 @bp.get("/duplicates")
 @login_required
 @bp.arguments(s.DuplicateArgsSchema, location="query")

@@ -157,6 +157,8 @@ class ReviewDetailSchema(ReviewItemSchema):
     device_used = fields.String()
     phone = fields.Function(lambda a: mask_phone(a.phone), allow_none=True)
     notes = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    rt_rw = fields.String(allow_none=True)
     void_reason = fields.String(allow_none=True)
     clock_suspect = fields.Boolean()
     history = fields.List(fields.Nested(HistorySchema), attribute="review_events")
@@ -206,3 +208,56 @@ class DuplicatePageSchema(ma.Schema):
     kind = fields.String()
     next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(DuplicateGroupSchema))
+
+
+class FollowUpArgsSchema(StrictSchema):
+    """A page of the interview phase's list: the area or one desa, the best outcome, whether to visit."""
+
+    FROM_QUERY = True
+
+    area = fields.String(load_default=None, validate=AREA_CODE)
+    desa = fields.String(load_default=None, validate=DESA_CODE)
+    outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
+    visit = fields.Boolean(load_default=None, metadata={"description": "true: only those the interview must visit"})
+    unmask = fields.Boolean(load_default=False, metadata={"description": "full KK and phone (allowed roles; audited)"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
+    limit = fields.Integer(load_default=None, validate=validate.Range(1, 200))
+
+
+class FollowUpItemSchema(ma.Schema):
+    """One household to follow up (identity numbers masked)."""
+
+    id = fields.UUID()
+    desa_code = fields.String()
+    desa_name = fields.String(attribute="desa.name")
+    kk_number = fields.Function(lambda a: mask_kk(a.kk_number))
+    head_name = fields.String()
+    address = fields.String(allow_none=True)
+    rt_rw = fields.String(allow_none=True)
+    outcome = fields.String()
+    visit = fields.Function(lambda a: a.outcome != "berhasil")
+    times = fields.Integer()
+    date = fields.Date(attribute="outreach.date")
+    place_name = fields.String(attribute="outreach.place_name")
+    enumerator = fields.Nested(PersonSchema, attribute="owner")
+    phone = fields.Function(lambda a: mask_phone(a.phone), allow_none=True)
+
+
+class FollowUpFullItemSchema(FollowUpItemSchema):
+    """One household to follow up, with the full numbers (roles allowed to unmask; the access is audited)."""
+
+    kk_number = fields.String()
+    phone = fields.String(allow_none=True)
+
+
+class FollowUpPageSchema(ma.Schema):
+    """A page of the follow-up list; `unmasked` says whether the numbers are shown in full."""
+
+    area = fields.Nested(AreaSchema)
+    unmasked = fields.Boolean()
+    next = fields.String(allow_none=True)
+    items = fields.Method("_items")
+
+    def _items(self, page):
+        schema = FollowUpFullItemSchema if page["unmasked"] else FollowUpItemSchema
+        return schema(many=True).dump(page["items"])

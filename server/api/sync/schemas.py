@@ -51,6 +51,13 @@ class AssistDataSchema(StrictSchema):
     device_used = fields.String(required=True, validate=validate.OneOf(DEVICES_USED))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     notes = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    # Optional, for the interview phase's visit; a phone of an older version sends neither.
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    rt_rw = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9]{1,3}/[0-9]{1,3}$", error="Write RT/RW as numbers, like 003/005."),
+    )
 
     @validates_schema
     def _unique_reasons(self, data, **_kwargs):
@@ -175,6 +182,8 @@ class AssistOutSchema(_RecordOutSchema):
     device_used = fields.String()
     phone = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    rt_rw = fields.String(allow_none=True)
     review_state = fields.String()
     review_comment = fields.String(allow_none=True)
 

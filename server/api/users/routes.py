@@ -4,9 +4,9 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 
 from server.api.blueprint import Blueprint
-from server.api.import_schemas import ImportReportSchema, ImportSchema
+from server.api.import_schemas import ImportReportSchema, ImportSchema, TemplateArgsSchema
 from server.api.users import schemas as s
-from server.services import sign_in_codes, user_import, users
+from server.services import import_templates, sign_in_codes, user_import, users
 
 bp = Blueprint("users", __name__, description="Accounts, managed by supervisors (their kabupaten) and admins")
 
@@ -79,3 +79,12 @@ def issue_sign_in_code(user_id):
 def import_users(body):
     """Import accounts from CSV (username, display_name, role, areas, password); all rows or none."""
     return user_import.import_users(current_user, body["upload"], body["dry_run"])
+
+
+@bp.get("/template.<any(csv, xlsx):fmt>")
+@login_required
+@bp.arguments(TemplateArgsSchema, location="query")
+@bp.doc(responses={200: {"description": "A users file to fill in, with its columns and two example accounts"}})
+def template(args, fmt):
+    """Download a users file to fill in: the columns, and a petugas and a coordinator of the area as examples."""
+    return import_templates.response(current_user, "users", args["area"], fmt)

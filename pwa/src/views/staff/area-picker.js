@@ -12,8 +12,9 @@ import { api } from "../../endpoints.js";
  * A search field with its matches; choosing one calls onPick(area).
  * @param {string} id unique id prefix
  * @param {(area: {code: string, name: string, level: number}) => void} onPick
+ * @param {{label?: string, level?: () => number|null}} [options] `level`: only areas of the level it returns
  */
-export function areaPicker(id, onPick, { label = t("area.search") } = {}) {
+export function areaPicker(id, onPick, { label = t("area.search"), level = () => null } = {}) {
   const input = h("input", { type: "search", autocomplete: "off", minlength: "2", maxlength: "60" });
   const results = h("ul", { class: "list plain matches", "data-testid": `${id}-matches`, "aria-live": "polite" });
   let timer = null;
@@ -24,7 +25,7 @@ export function areaPicker(id, onPick, { label = t("area.search") } = {}) {
     if (q.length < 2) return mount(results);
     let found;
     try {
-      found = await request(apiPath(api.areasSearch, { q }));
+      found = await request(apiPath(api.areasSearch, { q, level: level() }));
     } catch (error) {
       if (mine === seq) mount(results, h("li", { class: "alert" }, error.message));
       return;
@@ -39,7 +40,15 @@ export function areaPicker(id, onPick, { label = t("area.search") } = {}) {
           null,
           h(
             "button",
-            { type: "button", class: "secondary match", onclick: () => onPick(area) },
+            {
+              type: "button",
+              class: "secondary match",
+              onclick: () => {
+                input.value = ""; // picked: the search is done
+                mount(results);
+                onPick(area);
+              },
+            },
             h("strong", null, area.name),
             h("span", { class: "sub" }, [t(`level.${area.level}`), ...area.path].join(" · ")),
           ),

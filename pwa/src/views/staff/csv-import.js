@@ -13,8 +13,9 @@ import { field, h, mount } from "../dom.js";
  * @param {string} help which columns the file has
  * @param {string} path the import endpoint
  * @param {(app: any) => void} [onDone] called after a real import (default: say so and redraw the screen)
+ * @param {(fmt: "csv"|"xlsx") => string} [template] where a file to fill in is downloaded, per format
  */
-export function csvImport(app, id, title, help, path, onDone) {
+export function csvImport(app, id, title, help, path, onDone, template) {
   const file = h("input", {
     type: "file",
     accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,6 +67,19 @@ export function csvImport(app, id, title, help, path, onDone) {
     { class: "card" },
     h("h2", null, title),
     h("p", { class: "sub" }, help),
+    template
+      ? h(
+          "p",
+          { class: "links" },
+          ["csv", "xlsx"].map((fmt) =>
+            h(
+              "a",
+              { class: "button secondary", href: template(fmt), download: "" },
+              t("import.template", { fmt: fmt.toUpperCase() }),
+            ),
+          ),
+        )
+      : null,
     field(`${id}-file`, t("import.file"), file),
     check,
     report,

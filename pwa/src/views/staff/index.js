@@ -10,6 +10,7 @@ import { ADMIN_STRINGS } from "./admin-strings.js";
 import { renderDuplicates } from "./duplicates.js";
 import { renderEnumerators } from "./enumerators.js";
 import { renderOverview } from "./overview.js";
+import { renderFollowUp } from "./follow-up.js";
 import { renderMap } from "./map.js";
 import { renderPlaces } from "./places.js";
 import { renderReport } from "./report.js";
@@ -55,5 +56,6 @@ async function route(el, app, view, id) {
   else if (view === "review" && id) await renderReviewRecord(el, app, id);
   else if (view === "review") await renderReviewList(el, app);
   else if (view === "duplicates") await renderDuplicates(el, app);
+  else if (view === "follow-up") await renderFollowUp(el, app);
   else await renderOverview(el, app, null);
 }

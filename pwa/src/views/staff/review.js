@@ -228,6 +228,7 @@ export async function renderReviewList(el, app) {
   mount(
     el,
     h("h1", null, t("review.title")),
+    h("p", { class: "links" }, h("a", { class: "button secondary", href: "#/follow-up" }, t("follow.title"))),
     areaLine(app, children?.data.area),
     filters.outreach ? outreachLine(app) : null,
     form,

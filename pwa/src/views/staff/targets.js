@@ -29,7 +29,15 @@ export async function renderTargets(el, app, code) {
         body.rows.map((row) => targetRow(app, row, row.code !== body.area.code, note)),
       ),
     ),
-    csvImport(app, "targets-import", t("targets.import"), t("targets.importHelp"), api.targetsImport),
+    csvImport(
+      app,
+      "targets-import",
+      t("targets.import"),
+      t("targets.importHelp"),
+      api.targetsImport,
+      undefined,
+      (fmt) => apiPath(api.targetsTemplate(fmt), { area: body.area.code || null }),
+    ),
   );
 }
 

@@ -3,6 +3,7 @@
  * sign-in code (QR) and the actions a supervisor takes when a petugas moves, leaves or loses a phone.
  */
 import { request } from "../../api.js";
+import { areaPicker, workArea } from "./area-picker.js";
 import { dateTime, num, t, when } from "../../i18n.js";
 import { field, h, mount, setMessage } from "../dom.js";
 import { csvImport } from "./csv-import.js";
@@ -23,6 +24,54 @@ function roleSelect(app, value, { any = false } = {}) {
   );
   select.value = value || "";
   return select;
+}
+
+/** The level of area a role is given (provinsi 1 … desa 4); none for an admin (the whole country). */
+const ROLE_LEVEL = { enumerator: 4, coordinator: 3, supervisor: 2, province_supervisor: 1 };
+
+/**
+ * The areas of an account, picked by name: chips that can be removed, and a search limited to the level the
+ * chosen role is given. No codes to type.
+ * @param {string} id the field id (`${id}-msg` carries the server's message)
+ * @param {HTMLSelectElement} role
+ * @param {Array<{code: string, name: string}>} initial
+ */
+function areaField(id, role, initial = []) {
+  const chosen = new Map(initial.map((a) => [a.code, a.name]));
+  const chips = h("ul", { class: "chips", "aria-live": "polite" });
+  const msg = h("p", { class: "msg", id: `${id}-msg`, "aria-live": "polite" }, t("user.areasHint"));
+  const hint = () => t(`user.areasFor.${role.value}`);
+  const draw = () =>
+    mount(
+      chips,
+      [...chosen].map(([code, name]) => {
+        const remove = h(
+          "button",
+          { type: "button", class: "secondary inline", "aria-label": t("user.removeArea", { name }) },
+          "×",
+        );
+        remove.addEventListener("click", () => {
+          chosen.delete(code);
+          draw();
+        });
+        return h("li", { "data-code": code }, name, " ", remove);
+      }),
+    );
+  const picker = areaPicker(
+    `${id}-pick`,
+    (area) => {
+      chosen.set(area.code, area.name);
+      draw();
+    },
+    { label: hint(), level: () => ROLE_LEVEL[role.value] ?? null },
+  );
+  role.addEventListener("change", () => {
+    picker.querySelector("label").textContent = hint();
+  });
+  draw();
+  const box = h("fieldset", { id, class: "areas" }, h("legend", null, t("user.areas")), chips, picker, msg);
+  box.codes = () => [...chosen.keys()];
+  return box;
 }
 
 /** One account in the list. */
@@ -84,7 +133,9 @@ export async function renderUsers(el, app) {
     total,
     list,
     h("p", { class: "actions" }, more),
-    csvImport(app, "users-import", t("users.import"), t("users.importHelp"), api.usersImport),
+    csvImport(app, "users-import", t("users.import"), t("users.importHelp"), api.usersImport, undefined, (fmt) =>
+      apiPath(api.usersTemplate(fmt), { area: workArea(app) }),
+    ),
   );
 }
 
@@ -113,7 +164,7 @@ export function renderNewUser(el, app) {
   const username = h("input", { autocapitalize: "none", autocomplete: "off", required: true });
   const name = h("input", { autocomplete: "off" });
   const role = roleSelect(app, "enumerator");
-  const areas = h("input", { class: "mono", autocomplete: "off", required: true });
+  const areas = areaField("new-areas", role);
   const password = h("input", { type: "password", autocomplete: "new-password" });
   const phone = phoneInput();
   const note = h("p", { class: "alert", role: "alert" });
@@ -127,7 +178,7 @@ export function renderNewUser(el, app) {
           username: username.value.trim(),
           display_name: name.value.trim() || null,
           role: role.value,
-          areas: areas.value.split(/[\s,;]+/).filter(Boolean),
+          areas: areas.codes(),
           password: password.value || null,
           phone: phone.value.trim() || null,
         };
@@ -143,7 +194,7 @@ export function renderNewUser(el, app) {
     field("new-username", t("user.username"), username),
     field("new-display_name", t("user.displayName"), name),
     field("new-role", t("users.role"), role),
-    field("new-areas", t("user.areas"), areas, t("user.areasHint")),
+    areas,
     field("new-password", t("user.password"), password, t("user.passwordHint")),
     field("new-phone", t("user.phone"), phone, t("user.phoneHint")),
     note,
@@ -198,7 +249,7 @@ export async function renderUser(el, app, id) {
 function editCard(app, user, note) {
   const name = h("input", { value: user.display_name });
   const role = roleSelect(app, user.role);
-  const areas = h("input", { class: "mono", value: user.areas.map((a) => a.code).join(" ") });
+  const areas = areaField("edit-areas", role, user.areas);
   const phone = phoneInput(user.phone);
   const form = h(
     "form",
@@ -209,7 +260,7 @@ function editCard(app, user, note) {
         const data = {
           display_name: name.value.trim(),
           role: role.value,
-          areas: areas.value.split(/[\s,;]+/).filter(Boolean),
+          areas: areas.codes(),
         };
         // Left empty, the stored number stays (it is shown masked as the placeholder).
         if (phone.value.trim()) data.phone = phone.value.trim();
@@ -224,7 +275,7 @@ function editCard(app, user, note) {
     },
     field("edit-display_name", t("user.displayName"), name),
     field("edit-role", t("users.role"), role),
-    field("edit-areas", t("user.areas"), areas, t("user.areasHint")),
+    areas,
     field("edit-phone", t("user.phone"), phone, t("user.phoneHint")),
     h("button", { type: "submit", class: "secondary" }, t("user.save")),
   );
