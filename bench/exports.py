@@ -18,13 +18,17 @@ from bench.tallies import PASSWORD, generate
 from tests.conftest import create_pg_database, drop_pg_database, postgres_available, prepare_database
 from tests.live import Server, Worker
 
+# The export's own columns, raw (no labels, masks or local times): every area level by code and name, the
+# desa's BPS code, the address and RT/RW.
 COPY_SQL = """COPY (
-    SELECT a.id, a.version, o.date, a.kecamatan_code, k.name, a.desa_code, d.name, a.outreach_id, o.place_kind,
+    SELECT a.id, a.version, o.date, substr(a.kecamatan_code, 1, 2), p.name, substr(a.kecamatan_code, 1, 5), b.name,
+           a.kecamatan_code, k.name, a.desa_code, d.name, d.bps_code, a.outreach_id, o.place_kind,
            o.place_name, u.username, u.display_name, a.kk_number, a.head_name, a.members, a.outcome, a.reasons,
-           a.device_used, a.phone, a.notes, a.review_state, a.review_comment, a.voided, a.void_reason,
-           a.device_time, a.received_at, a.updated_at
+           a.device_used, a.phone, a.notes, a.address, a.rt_rw, a.review_state, a.review_comment, a.voided,
+           a.void_reason, a.device_time, a.received_at, a.updated_at
     FROM assists a JOIN outreaches o ON o.id = a.outreach_id JOIN users u ON u.id = a.owner_id
     JOIN areas d ON d.code = a.desa_code JOIN areas k ON k.code = a.kecamatan_code
+    JOIN areas b ON b.code = substr(a.kecamatan_code, 1, 5) JOIN areas p ON p.code = substr(a.kecamatan_code, 1, 2)
     WHERE a.kecamatan_code LIKE '35.09.%' AND NOT a.voided {extra}
     ORDER BY a.desa_code, o.date, a.id {limit}
 ) TO STDOUT WITH (FORMAT csv, HEADER)"""

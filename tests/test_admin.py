@@ -415,10 +415,12 @@ IMPORT_AREAS = """code,name,level,parent,bps_code
 
 def test_import_areas_command(app, runner, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(IMPORT_AREAS + "99.01.02.2001,Desa Yatim,4,99.01.02,\n99.1,Salah,2,99,\n99.01,Dua Kali,2,99,\n")
+    rows = "99.01.02.2001,Desa Yatim,4,99.01.02,\n99.1,Salah,2,99,\n99.01,Dua Kali,2,99,\n"
+    bad.write_text(IMPORT_AREAS + rows + '99.01.01.2002,"=HYPERLINK(""x"")",4,99.01.01,\n')
     result = runner.invoke(args=["import-areas", str(bad)])
     assert result.exit_code != 0
     assert "line 6: parent" in result.output and "line 7: code" in result.output and "line 8: code" in result.output
+    assert "line 9: name" in result.output  # a name is written into exports as it is: never a formula
     assert db.session.scalar(select(func.count()).where(db.metadata.tables["areas"].c.code.startswith("99"))) == 0
     good = tmp_path / "good.csv"
     good.write_text(IMPORT_AREAS)

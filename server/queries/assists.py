@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expres
 
 from server.extensions import db
 from server.models import Assist, HouseholdCount, Outreach, ReviewEvent, User
-from server.queries import paging
+from server.queries import outreaches, paging
 from server.services import scope
 
 
@@ -54,15 +54,7 @@ def in_area(area):
 def filtered(query, area, args):
     """Add the list filters (area, desa, petugas, dates, outcome, state) to any select joining Outreach."""
     a = Assist
-    query = query.where(in_area(area))
-    if args.get("desa"):
-        query = query.where(a.desa_code == args["desa"])
-    if args.get("enumerator"):
-        query = query.where(a.owner_id == args["enumerator"])
-    if args.get("date_from"):
-        query = query.where(Outreach.date >= args["date_from"])
-    if args.get("date_to"):
-        query = query.where(Outreach.date <= args["date_to"])
+    query = outreaches.where_and_when(query.where(in_area(area)), a, args)
     if args.get("outcome"):
         query = query.where(a.outcome == args["outcome"])
     if args.get("outreach"):

@@ -21,16 +21,20 @@ def in_area(area):
 
 def filtered(query, area, args):
     """Add the area, desa, petugas and date filters (voided outreaches left out) to a select over outreaches."""
-    o = Outreach
-    query = query.where(o.voided.is_(False), in_area(area))
+    return where_and_when(query.where(Outreach.voided.is_(False), in_area(area)), Outreach, args)
+
+
+def where_and_when(query, record, args):
+    """Add the desa, petugas and outreach-date filters to a select over records (assists or outreaches) that
+    joins Outreach."""
     if args.get("desa"):
-        query = query.where(o.desa_code == args["desa"])
+        query = query.where(record.desa_code == args["desa"])
     if args.get("enumerator"):
-        query = query.where(o.owner_id == args["enumerator"])
+        query = query.where(record.owner_id == args["enumerator"])
     if args.get("date_from"):
-        query = query.where(o.date >= args["date_from"])
+        query = query.where(Outreach.date >= args["date_from"])
     if args.get("date_to"):
-        query = query.where(o.date <= args["date_to"])
+        query = query.where(Outreach.date <= args["date_to"])
     return query
 
 

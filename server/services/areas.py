@@ -11,6 +11,7 @@ from server.errors import Problem
 from server.extensions import db
 from server.models import Area
 from server.services import csv_import
+from server.services.cells import FORMULA_START
 from server.services.audit import record_event
 from server.services.scope import area_in_scope, areas_by_code, under_scope
 
@@ -138,6 +139,9 @@ def import_areas(text, dry_run):
         name = row.get("name", "")
         if not 1 <= len(name) <= 120:
             errors["name"] = ["Length must be between 1 and 120."]
+        elif name.startswith(FORMULA_START):
+            # An area's name goes into every export's rows as it is (export_copy.py): never a formula.
+            errors["name"] = ["Invalid value."]
         bps = row.get("bps_code", "")
         if bps and not re.fullmatch(r"\d{2,13}", bps):
             errors["bps_code"] = ["Invalid value."]

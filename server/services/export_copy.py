@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import Assist, Outreach, User
 from server.services.cells import FORMULA_PATTERN, PLAIN_PHONE
 from server.services.reference import LABELS
-from server.services.zones import WIB, WIT, WITA, provinsi_by_zone
+from server.services.zones import WIB, WIT, WITA, provinsi_by_zone, zone_of
 
 BULLET = "•"
 
@@ -32,18 +32,21 @@ def _text(column):
     return func.nullif(case((risky, literal("'") + column), else_=column), "")
 
 
-def _zone(choose):
-    """Return a CASE picking, by the desa's provinsi, a value per time zone (`choose` maps a zone to it)."""
+def _zone(choose, area):
+    """Return a zone's value (`choose` maps a zone to it): a constant for an area inside one provinsi (its zone),
+    else a CASE picking it by each desa's provinsi (the country spans three zones)."""
+    if area.level >= 1:
+        return choose(zone_of(area.code))  # one provinsi, one zone: nothing to work out per row
     provinsi = func.left(Assist.desa_code, 2)
     zones = {WITA[0]: WITA, WIT[0]: WIT}
     whens = [(provinsi.in_(codes), choose(zones[name])) for name, codes in provinsi_by_zone().items()]
     return case(*whens, else_=choose(WIB))
 
 
-def _time(column):
+def _time(column, area):
     # The desa's wall-clock time, as zones.tzinfo_of gives it on the Python side.
     # The offsets are the zones' own constants, written into the SQL (never input).
-    local = func.timezone("UTC", column) + _zone(lambda z: literal_column(f"interval '{z[1]} hours'"))
+    local = func.timezone("UTC", column) + _zone(lambda z: literal_column(f"interval '{z[1]} hours'"), area)
     return func.to_char(local, "YYYY-MM-DD HH24:MI:SS")
 
 
@@ -69,8 +72,9 @@ def _reasons():
     return case(*single, else_=general)
 
 
-def assist_cells(areas, unmask):
-    """Return the SQL expressions of the assists CSV's cells, in ASSIST_COLUMNS order."""
+def assist_cells(areas, unmask, area):
+    """Return the SQL expressions of the assists CSV's cells, in ASSIST_COLUMNS order. Area names are written as
+    they are: they come from the area list, whose import refuses a name that starts like a formula."""
     a, o = Assist, Outreach
     code = a.kecamatan_code
     phone = (
@@ -83,13 +87,13 @@ def assist_cells(areas, unmask):
         a.version,
         func.to_char(o.date, "YYYY-MM-DD"),
         func.substr(code, 1, 2),
-        _text(areas.provinsi.name),
+        areas.provinsi.name,
         func.substr(code, 1, 5),
-        _text(areas.kabupaten.name),
+        areas.kabupaten.name,
         code,
-        _text(areas.kecamatan.name),
+        areas.kecamatan.name,
         a.desa_code,
-        _text(areas.desa.name),
+        areas.desa.name,
         areas.desa.bps_code,
         cast(a.outreach_id, Text),
         _label("place_kind", o.place_kind),
@@ -110,10 +114,10 @@ def assist_cells(areas, unmask):
         _text(a.review_comment),
         case((a.voided, "Ya"), else_="Tidak"),
         _text(a.void_reason),
-        _zone(lambda z: z[0]),
-        _time(a.device_time),
-        _time(a.received_at),
-        _time(a.updated_at),
+        _zone(lambda z: literal(z[0]), area),
+        _time(a.device_time, area),
+        _time(a.received_at, area),
+        _time(a.updated_at, area),
     )
 
 

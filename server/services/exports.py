@@ -238,7 +238,7 @@ def _assist_rows(plan):
     area, args, unmask = plan.area, plan.args, plan.unmask
     if export_copy.available(plan.fmt):
         areas = _Areas.aliased()
-        cells = export_copy.assist_cells(areas, unmask)
+        cells = export_copy.assist_cells(areas, unmask, area)
         query = _assist_order(assists.filtered(areas.join(assists.columns_joined(*cells)), area, args))
         return export_copy.CopyRows(export_files.csv_header(plan.columns, plan.sep), query, plan.sep)
     return DictRows(plan, lambda: _assist_dicts(area, args, unmask))
