@@ -11,8 +11,8 @@ from server.errors import Problem
 from server.extensions import db
 from server.models import Area
 from server.services import csv_import
-from server.services.cells import FORMULA_START
 from server.services.audit import record_event
+from server.services.cells import FORMULA_START
 from server.services.scope import area_in_scope, areas_by_code, under_scope
 
 _CHUNK = 5000

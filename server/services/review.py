@@ -32,18 +32,12 @@ def etag(assist):
 
 
 def list_assists(user, args):
-    """Return one page of assists in the user's scope, newest change first; the first page of received records
-    also says exactly how many bulk approve would approve (all pages, not only the one shown)."""
+    """Return one page of assists in the user's scope, newest change first."""
     area = resolve_area(user, args.get("area"), "review.view")
     limit = args.get("limit") or current_app.config["REVIEW_PAGE"]
     items, following = assists.page(area, args, limit)
     as_of = args.get("as_of") or changes.encode(changes.horizon(), AS_OF)
-    approvable = None
-    if args.get("state") == "received" and not args.get("cursor") and policy.can(user, "review.decide"):
-        seen = changes.decode(as_of, AS_OF, "request.invalid", field="as_of")
-        query = _approvable(user, area, args).where(changes.until(Assist, seen))
-        approvable = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    return {"area": area, "as_of": as_of, "next": following, "items": items, "approvable": approvable}
+    return {"area": area, "as_of": as_of, "next": following, "items": items}
 
 
 def _approvable(user, area, args):
@@ -155,13 +149,20 @@ def _apply_state(user, assists, state, comment):
 
 
 def bulk_approve(user, args):
-    """Approve the received assists of a filtered list that have not changed since the list was loaded."""
-    unit_of_work.writes()
+    """Approve the received assists of a filtered list that have not changed since the list was loaded; a dry
+    run says exactly how many that is (every page of the list, one's own records left out) and writes nothing."""
     policy.require(user, "review.decide")
     area = resolve_area(user, args.get("area"), "review.decide")
-    limit = current_app.config["REVIEW_BULK_MAX"]
     base = _approvable(user, area, args)
     seen = changes.decode(args["as_of"], AS_OF, "request.invalid", field="as_of")
+    if args.get("dry_run"):
+        # Counted only when asked, not with every list: over a kabupaten's received records it is a long count.
+        approvable = db.session.scalar(
+            select(func.count()).select_from(base.where(changes.until(Assist, seen)).subquery())
+        )
+        return {"approved": 0, "approvable": approvable, "more": False, "changed_since": 0}
+    unit_of_work.writes()
+    limit = current_app.config["REVIEW_BULK_MAX"]
     # Rows a phone's batch is changing right now are skipped, not waited for: they are not the ones listed.
     query = (
         base.where(changes.until(Assist, seen))

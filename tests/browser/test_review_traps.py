@@ -71,10 +71,10 @@ def test_review_without_traps(playwright_driver, site, tmp_path):
         page.get_by_role("link", name="Kembali ke daftar").click()
         page.fill("#f-q", "")
         page.get_by_role("button", name="Terapkan").click()
-        bulk = page.get_by_role("button", name="Setujui semua 15 data berstatus Diterima")
-        bulk.click()
+        expect(items).to_have_count(15)  # the list of the new filter, not the search's
+        page.get_by_role("button", name="Setujui semua yang berstatus Diterima…").click()
         expect(page.get_by_role("status").filter(has_text="15 data akan disetujui")).to_be_visible()
-        bulk.click()
+        page.get_by_role("button", name="Ya, setujui 15 data").click()
         expect(page.get_by_text("15 data disetujui.")).to_be_visible()
         with site.app.app_context():
             approved = select(func.count()).where(Assist.review_state == "approved")

@@ -56,6 +56,7 @@ class BulkApproveSchema(ReviewFilterSchema):
     FROM_QUERY = False
 
     as_of = fields.String(required=True, validate=[validate.Length(min=1, max=60), _as_of])
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "only count what would be approved"})
 
 
 class DecisionSchema(StrictSchema):
@@ -174,15 +175,13 @@ class ReviewPageSchema(ma.Schema):
     as_of = fields.String()
     next = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ReviewItemSchema))
-    approvable = fields.Integer(
-        allow_none=True, metadata={"description": "first page of received records: exactly what bulk approve takes"}
-    )
 
 
 class BulkResultSchema(ma.Schema):
     """What bulk approve did."""
 
     approved = fields.Integer()
+    approvable = fields.Integer(metadata={"description": "a dry run: exactly what the approval would take"})
     more = fields.Boolean()
     changed_since = fields.Integer()
 

@@ -170,27 +170,37 @@ export async function renderReviewList(el, app) {
   let cursor = null;
   let asOf = null;
   let armed = false;
-  // Exactly what bulk approve takes (every page of the filter, as of the list's loading), said by the server.
-  let approvable = 0;
   async function load() {
     const page = await request(apiPath(api.reviewList, { area: workArea(app), ...filters, cursor, as_of: asOf }));
     asOf = page.as_of;
-    if (page.approvable !== null && page.approvable !== undefined) approvable = page.approvable;
     cursor = page.next;
     list.append(...page.items.map((a) => item(app, a)));
     more.hidden = !cursor;
     const shown = list.children.length;
     if (!shown) list.replaceChildren(h("li", { class: "notice" }, t("review.empty")));
-    bulk.hidden = !(can(app.session, "review.decide") && filters.state === "received" && approvable > 0);
-    bulk.textContent = t("review.bulk", { n: num(approvable) });
+    bulk.hidden = !(can(app.session, "review.decide") && filters.state === "received" && shown && page.items.length);
+    bulk.textContent = t("review.bulk");
   }
   more.addEventListener("click", () => load().catch((e) => (note.textContent = errorText(e))));
   bulk.addEventListener("click", async () => {
+    const body = { area: workArea(app), ...filters, as_of: asOf };
     if (!armed) {
-      armed = true;
-      const shown = list.querySelectorAll("li[data-state='received']").length;
-      note.textContent = t("review.bulkConfirm", { n: num(approvable), hidden: num(Math.max(0, approvable - shown)) });
-      bulk.classList.add("danger");
+      // First the exact number (every page of the list, as loaded), then a second press approves those.
+      bulk.disabled = true;
+      try {
+        const { approvable } = await request(api.bulkApprove, { method: "POST", body: { ...body, dry_run: true } });
+        const shown = list.querySelectorAll("li[data-state='received']").length;
+        note.textContent = t("review.bulkConfirm", {
+          n: num(approvable),
+          hidden: num(Math.max(0, approvable - shown)),
+        });
+        bulk.textContent = t("review.bulkGo", { n: num(approvable) });
+        bulk.classList.add("danger");
+        armed = approvable > 0;
+      } catch (e) {
+        note.textContent = errorText(e);
+      }
+      bulk.disabled = false;
       return;
     }
     bulk.disabled = true;
