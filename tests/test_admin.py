@@ -454,6 +454,11 @@ def test_a_petugas_phone_is_kept_masked_in_lists_and_given_to_call_a_silent_phon
     assert sup.patch(f"/api/v1/users/{user['id']}", json={"phone": "+62 813 1111 2222"}).status_code == 200
     db.session.expire_all()
     assert db.session.get(User, user["id"]).phone == "+6281311112222"
+    blank = {"username": "rudi", "role": "enumerator", "areas": [KALIWATES_DESA], "phone": ""}
+    made = sup.post("/api/v1/users", json=blank).get_json()
+    assert made.get("phone", "missing") is None, made  # empty is no number, not a 500
+    cleared = sup.post("/api/v1/users", json={**blank, "username": "rudi2", "phone": "0812-1111-2222"}).get_json()
+    assert sup.patch(f"/api/v1/users/{cleared['id']}", json={"phone": ""}).get_json()["phone"] is None
     rows = coord.get("/api/v1/tallies", query_string={"by": "enumerator"}).get_json()["rows"]
     rina = next(r for r in rows if r["username"] == "rina")
     assert (rina["silent"], rina["phone"], rina["kecamatan_code"], rina["kecamatan_name"]) == (

@@ -108,3 +108,6 @@ def test_outreaches_export_as_csv_xlsx_and_geojson_with_gps(app):
     assert sup.get("/api/v1/exports/outreaches/count").get_json()["rows"] == 3
     job = sup.post("/api/v1/exports/jobs", json={"kind": "outreaches", "format": "geojson"})
     assert job.status_code == 202 and job.get_json()["filename"].endswith(".geojson")
+    # An outreach's households (the map's link) as a background export: the id is kept as text in the job.
+    one = sup.post("/api/v1/exports/jobs", json={"kind": "assists", "format": "csv", "outreach": market})
+    assert one.status_code == 202, one.get_json()

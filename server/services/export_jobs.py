@@ -47,7 +47,7 @@ def start(user, kind, fmt, args):
     plan = exports.plan(user, kind, fmt, args)
     exports.audit_start(plan, job=str(job_id))
     # The plan's arguments: the separator chosen from the asker's language stays the file's.
-    stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in plan.args.items() if v is not None}
+    stored = {k: _stored(v) for k, v in plan.args.items() if v is not None}
     job = ExportJob(id=job_id, user_id=user.id, kind=kind, fmt=fmt, args=stored, filename=plan.filename)
     job.heartbeat_at = utcnow()
     db.session.add(job)
@@ -56,6 +56,13 @@ def start(user, kind, fmt, args):
     queue = jobs.queue()
     unit_of_work.after_commit(lambda: queue.enqueue_export(job_id))
     return job
+
+
+def _stored(value):
+    """Return a filter's value as the job's JSON keeps it (dates and ids as text; _write reads them back)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 def list_jobs(user):
@@ -158,6 +165,8 @@ def _write(job):
     job_id, fmt, kind = job.id, job.fmt, job.kind
     user = db.session.get(User, job.user_id)
     args = {k: date.fromisoformat(v) if k in _DATES else v for k, v in job.args.items()}
+    if args.get("outreach"):
+        args["outreach"] = uuid.UUID(args["outreach"])
     # Checked again as it runs, not only when it was asked for: the user's rights may have changed meanwhile.
     plan = exports.plan(user, kind, fmt, args)
     _set(job_id, rows_total=exports.count_rows(plan), rows_done=0, heartbeat_at=utcnow())

@@ -82,7 +82,7 @@ def create_user(username, role, password, area_codes=(), display_name=None, acto
     if errors:
         raise Problem("request.invalid", errors)
     password_hash = hash_password(password) if password else NO_PASSWORD
-    user = new_user(username, role, password_hash, area_codes, display_name, phone)
+    user = new_user(username, role, password_hash, area_codes, display_name, phone or None)
     db.session.add(user)
     db.session.flush()
     record_event("user.created", actor, "user", user.id, role=role, areas=area_codes)
@@ -153,7 +153,7 @@ def update_user(actor, user_id, changes):
     if "display_name" in changes:
         user.display_name = changes["display_name"]
     if "phone" in changes:
-        user.phone = changes["phone"]
+        user.phone = changes["phone"] or None  # empty: no number
     if "active" in changes and changes["active"] != user.active:
         auth.set_active(user, changes["active"])
     record_event("user.updated", actor, "user", user.id, fields=sorted(changes), role=user.role, active=user.active)

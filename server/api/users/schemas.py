@@ -23,12 +23,12 @@ class Username(Text):
 
 
 class PhoneNumber(Text):
-    """An Indonesian phone number, stored as E.164 (+62…); empty clears it."""
+    """An Indonesian phone number, loaded as E.164 (+62…); empty stays empty (no number: the service stores none)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not text:
-            return None
+            return ""  # a string still, for the field's length check
         number, error = normalize_phone(text)
         if error:
             raise ma.ValidationError(error)
