@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import server.models.types  # noqa: F401 - custom column types
-from server.services.tally_cells import REBUILD_SQL
+from server.services.tally_cells import REBUILD_TALLIES_SQL
 
 
 # revision identifiers, used by Alembic.
@@ -99,7 +99,7 @@ def upgrade():
 
     # ### end Alembic commands ###
     # Existing records get their totals now; from here on every writer keeps them.
-    for statement in REBUILD_SQL:
+    for statement in REBUILD_TALLIES_SQL:
         op.execute(statement)
 
 

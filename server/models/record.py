@@ -87,6 +87,10 @@ class Outreach(_SyncedRecord, db.Model):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     created_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Households and persons its assists helped (neither voided nor rejected), kept by services/tally_cells.py
+    # with every write of assists: the map reads them without summing a million assists.
+    households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    persons: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint(f"place_kind IN {PLACE_KINDS!r}", name="place_kind"),

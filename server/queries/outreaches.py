@@ -3,9 +3,9 @@
 The map, the outreaches export and the "kinds of place by yield" figures read through here.
 """
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import func, select, true
 
-from server.models import Area, Assist, Outreach, User
+from server.models import Area, Outreach, User
 
 
 def in_area(area):
@@ -39,28 +39,14 @@ def where_and_when(query, record, args):
 
 
 def with_yield(*columns):
-    """Return a select of outreach columns with the households and persons each helped (voided and rejected
-    assists not counted), joined to its petugas, grouped by the columns; filter it with `filtered`."""
-    a, o = Assist, Outreach
-    counted = and_(a.voided.is_(False), a.review_state != "rejected")
-    return (
-        select(
-            *columns,
-            func.coalesce(func.sum(case((counted, 1), else_=0)), 0).label("households"),
-            func.coalesce(func.sum(case((counted, a.members), else_=0)), 0).label("persons"),
-        )
-        .join(User, User.id == o.owner_id)
-        .outerjoin(a, a.outreach_id == o.id)
-        .group_by(*columns)
-    )
+    """Return a select of outreach columns with the households and persons each helped (kept on the outreach by
+    services/tally_cells.py), joined to its petugas; filter it with `filtered`."""
+    return select(*columns, Outreach.households, Outreach.persons).join(User, User.id == Outreach.owner_id)
 
 
 def located(area, args, limit):
     """Return the select of the area's newest `limit` outreaches that carry GPS, with what each helped."""
     o = Outreach
-    # The newest first, then the households of those alone: never an aggregate over every outreach's assists.
-    newest = filtered(select(o.id), area, args).where(o.lat.is_not(None), o.lon.is_not(None))
-    newest = newest.order_by(o.date.desc(), o.id).limit(limit).subquery()
     columns = (
         o.id,
         o.date,
@@ -72,8 +58,9 @@ def located(area, args, limit):
         Area.name.label("desa_name"),
         User.display_name.label("enumerator"),
     )
-    query = with_yield(*columns).join(newest, newest.c.id == o.id).join(Area, Area.code == o.desa_code)
-    return query.order_by(o.date.desc(), o.id)
+    query = filtered(with_yield(*columns).join(Area, Area.code == o.desa_code), area, args)
+    query = query.where(o.lat.is_not(None), o.lon.is_not(None))
+    return query.order_by(o.date.desc(), o.id).limit(limit)
 
 
 def count_located(area, args):

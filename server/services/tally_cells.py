@@ -1,4 +1,5 @@
-"""Keep tally_cells and household_counts exact: every writer of assists runs inside `tracked()`.
+"""Keep tally_cells, household_counts and each outreach's households and persons exact: every writer of assists
+runs inside `tracked()`.
 
 The assists read before and after a write are locked for the writing transaction first, so no other writer can
 change them between the two reads; the differences are added onto the totals (never overwritten), in one key
@@ -9,7 +10,7 @@ describe.
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 
 from server.extensions import db
 from server.models import Assist, HouseholdCount, Outreach, TallyCell
@@ -46,14 +47,24 @@ def _rebuild_cells_sql():
     )
 
 
-# Rebuild from scratch in SQL that SQLite and PostgreSQL both run (migration 0003, bulk loads, repair).
-REBUILD_SQL = (
+# What each outreach helped (the map reads it): its assists neither voided nor rejected, as the cells count them.
+REBUILD_OUTREACHES_SQL = (
+    "UPDATE outreaches SET "
+    "households = (SELECT count(*) FROM assists a WHERE a.outreach_id = outreaches.id "
+    "AND a.voided = false AND a.review_state <> 'rejected'), "
+    "persons = (SELECT coalesce(sum(a.members), 0) FROM assists a WHERE a.outreach_id = outreaches.id "
+    "AND a.voided = false AND a.review_state <> 'rejected')"
+)
+
+# Rebuild from scratch in SQL that SQLite and PostgreSQL both run (migrations 0003 and 0012, bulk loads, repair).
+REBUILD_TALLIES_SQL = (
     "DELETE FROM tally_cells",
     "DELETE FROM household_counts",
     _rebuild_cells_sql(),
     "INSERT INTO household_counts (kk_number, live) "
     "SELECT kk_number, count(*) FROM assists WHERE voided = false GROUP BY kk_number",
 )
+REBUILD_SQL = (*REBUILD_TALLIES_SQL, REBUILD_OUTREACHES_SQL)
 
 
 @contextmanager
@@ -61,8 +72,9 @@ def tracked(assist_ids=(), outreach_ids=(), new_rows=()):
     """Around a write to these assists (or to assists of these outreaches), move their totals along.
 
     new_rows are assists inserted by the write whose every tally field is known to the caller (dicts with
-    desa_code, owner_id, day, place_kind, outcome, review_state, voided, members, kk_number): they are added
-    without reading them back, which keeps the common case (a batch of new households) free of extra queries.
+    outreach_id, desa_code, owner_id, day, place_kind, outcome, review_state, voided, members, kk_number): they
+    are added without reading them back, which keeps the common case (a batch of new households) free of extra
+    queries.
     """
     assist_ids, outreach_ids = list(assist_ids), list(outreach_ids)
     reads = bool(assist_ids or outreach_ids)
@@ -73,18 +85,25 @@ def tracked(assist_ids=(), outreach_ids=(), new_rows=()):
     if reads:
         db.session.flush()
     after = _capture(assist_ids, outreach_ids) if reads else _empty()
-    cells, live = after
+    cells, live, helped = after
     for row in new_rows:
         status = "voided" if row["voided"] else row["review_state"]
         key = (row["desa_code"], row["owner_id"], row["day"], row["place_kind"])
         cells[key][measure("h", row["outcome"], status)] += 1
         cells[key][measure("p", row["outcome"], status)] += row["members"]
         live[row["kk_number"]] += 0 if row["voided"] else 1
+        if _counted(row["voided"], row["review_state"]):
+            helped[row["outreach_id"]] += Counter(households=1, persons=row["members"])
     _apply(before, after)
 
 
 def _empty():
-    return defaultdict(Counter), Counter()
+    return defaultdict(Counter), Counter(), defaultdict(Counter)
+
+
+def _counted(voided, state):
+    # The summary's rule (models/tally.py): a voided or rejected assist helped no one.
+    return not voided and state != "rejected"
 
 
 def rebuild():
@@ -113,28 +132,33 @@ def _given(assist_ids, outreach_ids):
 
 
 def _capture(assist_ids, outreach_ids):
-    """Return ({cell key: {measure: value}}, {kk: live count}) of the given assists as stored now."""
+    """Return ({cell key: {measure: value}}, {kk: live count}, {outreach id: households, persons}) of the given
+    assists as stored now."""
     a, o = Assist, Outreach
     given = _given(assist_ids, outreach_ids)
-    split = (a.outcome, a.review_state, a.voided)
+    split = (a.outcome, a.review_state, a.voided, a.outreach_id)
     key = (a.desa_code, a.owner_id, o.date, o.place_kind)
     cells = select(*key, *split, func.count(), func.sum(a.members)).join(o, o.id == a.outreach_id).where(given)
     kks = select(a.kk_number, func.count()).where(and_(given, a.voided.is_(False))).group_by(a.kk_number)
     # The caller's pending ORM edits are the "after" state: they must not be flushed into the "before" read.
     with db.session.no_autoflush:
-        found, _ = _empty()
-        for desa, owner, day, kind, outcome, state, voided, count, members in db.session.execute(
+        found, _, helped = _empty()
+        for desa, owner, day, kind, outcome, state, voided, outreach, count, members in db.session.execute(
             cells.group_by(*key, *split)
         ):
             status = "voided" if voided else state
             found[(desa, owner, day, kind)][measure("h", outcome, status)] += count
             found[(desa, owner, day, kind)][measure("p", outcome, status)] += int(members)
+            if _counted(voided, state):
+                helped[outreach] += Counter(households=count, persons=int(members))
         live = Counter(dict(db.session.execute(kks).all()))
-    return found, live
+    return found, live, helped
 
 
 def _apply(before, after):
-    (c0, k0), (c1, k1) = before, after
+    (c0, k0, h0), (c1, k1, h1) = before, after
+    # Outreaches before cells, in id order, as every writer does: two writers cannot wait on each other in a ring.
+    _add_helped(h0, h1)
     cells = []
     for key in sorted(set(c0) | set(c1)):
         old, new = c0.get(key, Counter()), c1.get(key, Counter())
@@ -157,3 +181,24 @@ def _apply(before, after):
     if gone:
         # Keep the table to KK numbers that still have a live assist.
         db.session.execute(delete(HouseholdCount).where(HouseholdCount.kk_number.in_(gone), HouseholdCount.live <= 0))
+
+
+_ADD_HELPED = (
+    update(Outreach.__table__)
+    .where(Outreach.__table__.c.id == bindparam("outreach"))
+    .values(
+        households=Outreach.__table__.c.households + bindparam("households"),
+        persons=Outreach.__table__.c.persons + bindparam("persons"),
+    )
+)
+
+
+def _add_helped(before, after):
+    rows = []
+    for outreach in sorted(set(before) | set(after)):
+        old, new = before.get(outreach, Counter()), after.get(outreach, Counter())
+        delta = {m: new[m] - old[m] for m in ("households", "persons")}
+        if any(delta.values()):
+            rows.append({"outreach": outreach, **delta})
+    if rows:
+        db.session.execute(_ADD_HELPED, rows)
