@@ -53,6 +53,27 @@ def test_follow_up_list_one_household_per_desa_best_outcome_masked_unless_allowe
     assert coord.get("/api/v1/review/follow-up", query_string={"area": "35.09.20"}).status_code == 404
 
 
+def test_the_export_lists_what_the_screen_lists_with_the_same_filters(app):
+    """One query for both: the same households in the same order, an outcome filter on the best outcome."""
+    a = petugas_client(app, ["35.09.19.1001", "35.09.19.1002"])
+    log_households(a, "35.09.19.1001", [kk(serial=1), kk(serial=2)], outcome="gagal", head_name="Budi")
+    log_households(a, "35.09.19.1001", [kk(serial=1)], outcome="berhasil", head_name="Budi")
+    log_households(a, "35.09.19.1002", [kk(serial=3)], outcome="ditunda", head_name="Ani")
+    sup = staff_client(app, "supervisor", ["35.09"])
+    for filters in ({}, {"visit": "true"}, {"visit": "false"}, {"outcome": "gagal"}, {"desa": "35.09.19.1002"}):
+        query = {**filters, "unmask": "true"}
+        screen = sup.get("/api/v1/review/follow-up", query_string=query).get_json()["items"]
+        text = sup.get("/api/v1/exports/follow-up.csv", query_string={**query, "sep": ","}).get_data()
+        rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+        assert [r["Nomor KK"] for r in rows] == [i["kk_number"] for i in screen], filters
+        assert [int(r["Kali dicatat"]) for r in rows] == [i["times"] for i in screen], filters
+        count = sup.get("/api/v1/exports/follow-up/count", query_string=query).get_json()["rows"]
+        assert count == len(screen), filters
+    # kk 1 was "gagal" once, but its best outcome is "berhasil": the outcome filter reads the best outcome.
+    gagal = sup.get("/api/v1/exports/follow-up.csv", query_string={"outcome": "gagal", "unmask": "true"})
+    assert kk(serial=1) not in gagal.get_data().decode("utf-8-sig")
+
+
 def test_address_and_rt_rw_are_kept_pulled_and_exported(app):
     phone = petugas_client(app, ["35.09.19.1001"])
     oid, aid = uuid.uuid4(), uuid.uuid4()

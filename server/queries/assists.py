@@ -161,6 +161,16 @@ OUTCOME_ORDER = {"berhasil": 0, "sebagian": 1, "ditunda": 2, "gagal": 3}
 def follow_up(area, args):
     """Return the select of the interview phase's list: one assist per household and desa (its best outcome, the
     latest first), with how many times it was logged; voided and rejected records are not households helped."""
+    a = Assist
+    best = best_per_household(area, args)
+    query = joined().join(best, best.c.id == a.id)
+    query = query.options(joinedload(a.desa), with_expression(a.times, best.c.times))
+    return follow_up_order(follow_up_filtered(query, args))
+
+
+def best_per_household(area, args):
+    """Return the subquery (id, times) of each household's best assist in the area and its filters (desa, petugas,
+    dates), and how many times the household was logged; the follow-up list and its export join it."""
     a, o = Assist, Outreach
     household = (a.desa_code, a.kk_number)
     best = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
@@ -171,12 +181,22 @@ def follow_up(area, args):
     ).join(o, o.id == a.outreach_id)
     ranked = filtered(ranked, area, {**args, "outcome": None, "state": None}).where(a.review_state != "rejected")
     ranked = ranked.subquery()
-    query = joined().join(ranked, ranked.c.id == a.id).where(ranked.c.n == 1)
-    query = query.options(joinedload(a.desa), with_expression(a.times, ranked.c.times))
+    return select(ranked.c.id, ranked.c.times).where(ranked.c.n == 1).subquery()
+
+
+def follow_up_filtered(query, args):
+    """Add the filters on the household's best outcome (an outcome, or whether to visit) to a select joining it."""
+    a = Assist
     if args.get("outcome"):
         query = query.where(a.outcome == args["outcome"])
     if args.get("visit") is not None:
         query = query.where((a.outcome != "berhasil") if args["visit"] else (a.outcome == "berhasil"))
+    return query
+
+
+def follow_up_order(query):
+    """Order the follow-up list as the interview phase walks it: by desa, then the head's name."""
+    a = Assist
     return query.order_by(a.desa_code, a.head_name, a.kk_number)
 
 

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from server import unit_of_work
@@ -34,7 +34,6 @@ FORMATS = {
     "geojson": "application/geo+json",
 }
 CHUNK_ROWS = export_files.CHUNK_ROWS
-OUTCOME_ORDER = assists.OUTCOME_ORDER  # the follow-up list's: berhasil wins
 
 COLUMNS = {"assists": ASSIST_COLUMNS, "follow_up": FOLLOW_UP_COLUMNS, "outreaches": OUTREACH_COLUMNS}
 
@@ -120,7 +119,8 @@ def count_rows(plan):
     if kind == "assists":
         query = assists.filtered(assists.columns_joined(Assist.id), area, args)
     elif kind == "follow_up":
-        query = _follow_up_filter(assists.columns_joined(Assist.desa_code, Assist.kk_number).distinct(), area, args)
+        best = assists.best_per_household(area, args)
+        query = assists.follow_up_filtered(select(Assist.id).join(best, best.c.id == Assist.id), args)
     elif kind == "outreaches":
         query = outreaches.filtered(select(Outreach.id), area, args)
     else:
@@ -309,50 +309,34 @@ def _follow_up_rows(plan):
 
 def _follow_up_dicts(area, args, unmask):
     a, o = Assist, Outreach
-    rank = case(*[(a.outcome == k, v) for k, v in OUTCOME_ORDER.items()], else_=9)
-    query = _base_query(
-        (
-            a.kecamatan_code,
-            a.desa_code,
-            a.kk_number,
-            a.head_name,
-            a.address,
-            a.rt_rw,
-            a.outcome,
-            o.date,
-            o.place_name,
-            a.phone,
-            User.display_name.label("enumerator"),
-        )
+    columns = (
+        a.kecamatan_code,
+        a.desa_code,
+        a.kk_number,
+        a.head_name,
+        a.address,
+        a.rt_rw,
+        a.outcome,
+        o.date,
+        o.place_name,
+        a.phone,
+        User.display_name.label("enumerator"),
     )
-    query = _follow_up_filter(query, area, args).order_by(a.desa_code, a.kk_number, rank, o.date.desc())
-    current, best, times = None, None, 0
-    for row in _stream_rows(query):
-        key = (row["desa_code"], row["kk_number"])
-        if key == current:
-            times += 1
-            continue
-        if current is not None:
-            yield _follow_up(best, times, unmask)
-        current, best, times = key, row, 1
-    if current is not None:
-        yield _follow_up(best, times, unmask)
+    # The screen's own query (queries/assists.py): one household per desa, its best outcome, in the same order.
+    best = assists.best_per_household(area, args)
+    query = _base_query((*columns, best.c.times)).join(best, best.c.id == a.id)
+    for row in _stream_rows(assists.follow_up_order(assists.follow_up_filtered(query, args))):
+        yield _follow_up(row, unmask)
 
 
-def _follow_up_filter(query, area, args):
-    # Voided and rejected records are not households helped; the state filter is not offered here.
-    a = Assist
-    return assists.filtered(query, area, {**args, "state": None}).where(a.review_state != "rejected")
-
-
-def _follow_up(row, times, unmask):
+def _follow_up(row, unmask):
     return {
         **_with_areas(row),
         "kk_number": row["kk_number"] if unmask else mask_kk(row["kk_number"]),
         "phone": row["phone"] if unmask else mask_phone(row["phone"]),
         "outcome": _label("outcome", row["outcome"]),
         "visit": "Tidak" if row["outcome"] == "berhasil" else "Ya",
-        "times": times,
+        "times": row["times"],
     }
 
 

@@ -22,6 +22,9 @@ class ExportArgsSchema(ReviewFilterSchema):
     )
     rank_by = fields.String(load_default=None, validate=validate.OneOf(RANK_MEASURES))
     level = fields.Integer(load_default=None, validate=validate.Range(1, 4))
+    visit = fields.Boolean(
+        load_default=None, metadata={"description": "follow-up list only; true: only those the interview must visit"}
+    )
 
 
 class ExportJobCreateSchema(ExportArgsSchema):

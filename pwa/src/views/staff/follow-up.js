@@ -105,7 +105,7 @@ export async function renderFollowUp(el, app) {
       body,
     ),
     more,
-    downloads([["export.followUp", "follow-up", { area: workArea(app), ...exported, visit: null }]]),
+    downloads([["export.followUp", "follow-up", { area: workArea(app), ...exported }]]),
   );
   await load();
 }
