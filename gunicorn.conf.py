@@ -1,5 +1,6 @@
 """gunicorn settings read from the project folder (the Procfile, `make run` and the tests start gunicorn here)."""
 
+import gc
 import os
 import shutil
 import tempfile
@@ -45,3 +46,12 @@ def on_exit(_server):
 def child_exit(_server, worker):
     """Drop a dead worker's live gauges (its counters stay in the sums)."""
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(_worker):
+    """Freeze what loading the app made (modules, models, schemas) out of the garbage collector's reach.
+
+    A full collection otherwise walks every one of those objects again: on a large answer (5,000 map points) it
+    came mid-request and added ~60 ms; frozen, it walks only what requests allocate.
+    """
+    gc.freeze()

@@ -41,34 +41,52 @@ def _fieldwork(app):
     return market, office, no_gps, far
 
 
+def _points(body):
+    """The map answer's points as {id: {column: value}}, newest first."""
+    columns = body["points"]["columns"]
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in body["points"]["rows"]}
+
+
+def point_desa_name(app, code):
+    from server.extensions import db
+    from server.models import Area
+
+    return db.session.get(Area, code).name
+
+
 def test_map_points_sized_by_households_filtered_and_scoped(app):
     market, office, _, _ = _fieldwork(app)
     sup = staff_client(app, "supervisor", ["35.09"])
     body = sup.get("/api/v1/outreaches/map").get_json()
     assert (body["area"]["code"], body["total"], body["shown"]) == ("35.09", 2, 2)
     assert body["tiles"]["url"].startswith("https://") and "OpenStreetMap" in body["tiles"]["attribution"]
-    features = {f["properties"]["id"]: f for f in body["outreaches"]["features"]}
+    features = _points(body)
     assert set(features) == {market, office}  # no GPS, no point; TTU is outside the kabupaten
     point = features[market]
-    assert point["geometry"] == {"type": "Point", "coordinates": [113.70, -8.17]}
-    assert {k: point["properties"][k] for k in ("place_kind", "households", "persons", "desa_code")} == {
+    assert (point["lat"], point["lon"]) == (-8.17, 113.70)
+    assert {k: point[k] for k in ("place_kind", "households", "persons", "desa_code")} == {
         "place_kind": "pasar",
         "households": 5,
         "persons": 15,
         "desa_code": "35.09.19.1001",
     }
+    # Names once per answer, for the desa and petugas the points name.
+    assert body["desa_names"] == {
+        "35.09.19.1001": point_desa_name(app, "35.09.19.1001"),
+        "35.09.19.1002": point_desa_name(app, "35.09.19.1002"),
+    }
+    assert set(body["enumerators"]) == {str(point["enumerator_id"])}
+    assert all(body["enumerators"].values())
     today = sup.get("/api/v1/outreaches/map", query_string={"from": TODAY.isoformat()}).get_json()
-    assert [f["properties"]["id"] for f in today["outreaches"]["features"]] == [market]
+    assert list(_points(today)) == [market]
     desa = sup.get("/api/v1/outreaches/map", query_string={"area": "35.09.19.1002"}).get_json()
-    assert [f["properties"]["id"] for f in desa["outreaches"]["features"]] == [office]
+    assert list(_points(desa)) == [office]
     assert sup.get("/api/v1/outreaches/map", query_string={"area": "53.03"}).status_code == 404
     coord = staff_client(app, "coordinator", ["35.09.20"])
-    assert coord.get("/api/v1/outreaches/map").get_json()["outreaches"]["features"] == []
+    assert _points(coord.get("/api/v1/outreaches/map").get_json()) == {}
     app.config["MAP_MAX_POINTS"] = 1
     capped = sup.get("/api/v1/outreaches/map").get_json()
-    assert (capped["total"], capped["shown"]) == (2, 1) and capped["outreaches"]["features"][0]["properties"][
-        "id"
-    ] == market
+    assert (capped["total"], capped["shown"], list(_points(capped))) == (2, 1, [market])
     phone = petugas_client(app, ["35.09.19.1001"])
     assert phone.get("/api/v1/outreaches/map").get_json()["problem"] == "auth.forbidden"
     bad = sup.get("/api/v1/outreaches/map", query_string={"from": "kemarin"})
@@ -78,7 +96,7 @@ def test_map_points_sized_by_households_filtered_and_scoped(app):
 def test_outreaches_export_as_csv_xlsx_and_geojson_with_gps(app):
     market, office, no_gps, _ = _fieldwork(app)
     sup = staff_client(app, "supervisor", ["35.09"])
-    api = {f["properties"]["id"]: f for f in sup.get("/api/v1/outreaches/map").get_json()["outreaches"]["features"]}
+    api = _points(sup.get("/api/v1/outreaches/map").get_json())
     text = sup.get("/api/v1/exports/outreaches.csv").get_data().decode("utf-8-sig")
     rows = {r["ID kegiatan"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
     assert set(rows) == {market, office, no_gps}
@@ -89,7 +107,7 @@ def test_outreaches_export_as_csv_xlsx_and_geojson_with_gps(app):
         "Kabupaten Jember",
     )
     for oid, feature in api.items():
-        assert int(rows[oid]["Jiwa"]) == feature["properties"]["persons"]
+        assert int(rows[oid]["Jiwa"]) == feature["persons"]
     book = openpyxl.load_workbook(io.BytesIO(sup.get("/api/v1/exports/outreaches.xlsx").get_data()))
     header = [c.value for c in book["Data"][1]]
     values = [dict(zip(header, [c.value for c in row], strict=True)) for row in book["Data"].iter_rows(min_row=2)]
@@ -99,7 +117,8 @@ def test_outreaches_export_as_csv_xlsx_and_geojson_with_gps(app):
     assert geo.headers["Content-Type"].startswith("application/geo+json")
     collection = json.loads(geo.get_data())
     by_id = {f["properties"]["id"]: f for f in collection["features"]}
-    assert by_id[market]["geometry"] == api[market]["geometry"] and by_id[no_gps]["geometry"] is None
+    assert by_id[market]["geometry"] == {"type": "Point", "coordinates": [api[market]["lon"], api[market]["lat"]]}
+    assert by_id[no_gps]["geometry"] is None
     assert (
         by_id[office]["properties"]["households"] == 1
         and by_id[office]["properties"]["place_kind"] == "Kantor desa/kelurahan"

@@ -170,10 +170,8 @@ def test_tallies_equal_an_independent_count_on_random_data(app, seed):
             "households"
         ]
     )
-    features = supervisor.get("/api/v1/outreaches/map", query_string={"area": "35.09"}).get_json()["outreaches"]
-    shown = {
-        f["properties"]["id"]: (f["properties"]["households"], f["properties"]["persons"]) for f in features["features"]
-    }
+    points = supervisor.get("/api/v1/outreaches/map", query_string={"area": "35.09"}).get_json()["points"]
+    shown = {row[0]: (row[-2], row[-1]) for row in points["rows"]}  # id first, households and persons last
     assert shown == {str(oid): counts for oid, counts in helped.items()}
     # The running totals equal a rebuild from scratch.
     before = _cells(), _stored_helped()

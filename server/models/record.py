@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
@@ -96,6 +97,14 @@ class Outreach(_SyncedRecord, db.Model):
         CheckConstraint(f"place_kind IN {PLACE_KINDS!r}", name="place_kind"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_outreaches_owner_change", "owner_id", "change_xid", "change_seq"),
+        # The map's newest points with GPS: read in order, stopping at MAP_MAX_POINTS, instead of sorting them all.
+        Index(
+            "ix_outreaches_gps_newest",
+            "date",
+            "id",
+            postgresql_where=text("lat IS NOT NULL AND lon IS NOT NULL AND voided = false"),
+            sqlite_where=text("lat IS NOT NULL AND lon IS NOT NULL AND voided = 0"),
+        ),
     )
 
 

@@ -27,11 +27,28 @@ class TilesSchema(ma.Schema):
     max_zoom = fields.Integer()
 
 
+class PointsSchema(ma.Schema):
+    """The points, one row each, in the order of `columns`."""
+
+    columns = fields.List(fields.String())
+    # Raw: written as they are (each row is built by services/outreach_map.py), not item by item.
+    rows = fields.Raw(
+        metadata={
+            "description": "[id, date, place_kind, place_name, lat, lon, desa_code, enumerator_id, households, "
+            "persons] per outreach, newest first"
+        },
+    )
+
+
 class MapSchema(ma.Schema):
-    """The area's outreaches with GPS (GeoJSON, newest first; `shown` of `total` when there are more than fit)."""
+    """The area's outreaches with GPS (newest first; `shown` of `total` when there are more than fit)."""
 
     area = fields.Nested(AreaSchema)
     total = fields.Integer()
     shown = fields.Integer()
     tiles = fields.Nested(TilesSchema)
-    outreaches = fields.Dict(metadata={"description": "a GeoJSON FeatureCollection of points"})
+    points = fields.Nested(PointsSchema)
+    desa_names = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "code: name"})
+    enumerators = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "petugas id: display name"}
+    )

@@ -58,8 +58,20 @@ function popup(app, p, kind) {
   );
 }
 
-function legend(app, features) {
-  const used = new Set(features.map((f) => f.properties.place_kind));
+/** The answer's points as objects: its rows follow its `columns`, and name each desa and petugas once. */
+export function pointsOf(data) {
+  if (!data.points) return []; // an offline copy kept by an older version of the app: its next load replaces it
+  const { columns, rows } = data.points;
+  return rows.map((row) => {
+    const p = Object.fromEntries(columns.map((name, i) => [name, row[i]]));
+    p.desa_name = data.desa_names[p.desa_code] ?? p.desa_code;
+    p.enumerator = data.enumerators[p.enumerator_id] ?? "";
+    return p;
+  });
+}
+
+function legend(app, points) {
+  const used = new Set(points.map((p) => p.place_kind));
   return h(
     "ul",
     { class: "legend", "aria-label": t("map.legend") },
@@ -73,7 +85,7 @@ function legend(app, features) {
   );
 }
 
-function list(app, features) {
+function list(app, points) {
   const byKind = kinds(app);
   return wideTable(
     t("map.list"),
@@ -82,8 +94,7 @@ function list(app, features) {
     h(
       "tbody",
       null,
-      features.map((f) => {
-        const p = f.properties;
+      points.map((p) => {
         const open = h("a", { href: "#/review" }, p.place_name);
         open.addEventListener("click", (event) => {
           event.preventDefault();
@@ -104,7 +115,7 @@ function list(app, features) {
 }
 
 /** Draw the points on a Leaflet map in `box`, fitted to them; Leaflet is loaded only for this screen. */
-async function draw(app, box, data) {
+async function draw(app, box, data, points) {
   const [L] = await Promise.all([import("leaflet"), import("leaflet/dist/leaflet.css")]);
   const map = L.map(box, { zoomControl: true, attributionControl: true });
   // Tile providers (OpenStreetMap among them) ask for the page's origin as the referrer.
@@ -114,22 +125,21 @@ async function draw(app, box, data) {
     referrerPolicy: "strict-origin-when-cross-origin",
   }).addTo(map);
   const byKind = kinds(app);
-  const features = data.outreaches.features;
-  const points = features.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+  const where = points.map((p) => [p.lat, p.lon]);
   // The view first: circles added to a map without one are drawn empty until the next move.
-  if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 14, animate: false });
+  if (where.length) map.fitBounds(where, { padding: [24, 24], maxZoom: 14, animate: false });
   else map.setView([-2.5, 118], 4); // Indonesia
-  features.forEach((f, i) => {
-    const kind = byKind.get(f.properties.place_kind);
+  points.forEach((p, i) => {
+    const kind = byKind.get(p.place_kind);
     const colour = kind?.colour || "#555";
-    L.circleMarker(points[i], {
-      radius: radius(f.properties.households),
+    L.circleMarker(where[i], {
+      radius: radius(p.households),
       color: colour,
       fillColor: colour,
       fillOpacity: 0.6,
       weight: 2,
     })
-      .bindPopup(popup(app, f.properties, kind))
+      .bindPopup(popup(app, p, kind))
       .addTo(map);
   });
   return map;
@@ -141,7 +151,7 @@ export async function renderMap(el, app, code) {
   const result = await lastCopy(app, apiPath(api.outreachMap, params));
   if (!result) return mount(el, h("h1", null, t("map.title")), rangeChooser(app), unavailable());
   const { data, offline } = result;
-  const features = data.outreaches.features;
+  const points = pointsOf(data);
   const box = offline
     ? null
     : h("div", { class: "map", "data-testid": "map", role: "region", "aria-label": t("map.title") });
@@ -159,24 +169,24 @@ export async function renderMap(el, app, code) {
         ? t("map.some", { shown: num(data.shown), total: num(data.total), when: rangeText(app) })
         : t("map.count", { n: num(data.total), when: rangeText(app) }),
     ),
-    features.length ? legend(app, features) : h("p", { class: "notice" }, t("map.none")),
+    points.length ? legend(app, points) : h("p", { class: "notice" }, t("map.none")),
     box,
-    features.length ? list(app, features) : null,
+    points.length ? list(app, points) : null,
     downloads([["export.outreaches", "outreaches", params, ["csv", "xlsx", "geojson"]]]),
   );
-  if (box && features.length) drawWhenShown(app, box, data);
+  if (box && points.length) drawWhenShown(app, box, data, points);
 }
 
 /** Draw once the box is on screen with a size (screens render off-screen and are swapped in), then keep the
  * map fitted to its box when the window changes. */
-function drawWhenShown(app, box, data) {
+function drawWhenShown(app, box, data, points) {
   let map = null;
   const observer = new ResizeObserver(() => {
     if (map && !box.isConnected) return observer.disconnect(); // the screen was left
     if (!box.isConnected || !box.clientWidth || !box.clientHeight) return; // not swapped in yet
     if (map) return map.invalidateSize?.();
     map = {}; // drawing
-    draw(app, box, data).then((drawn) => (map = drawn));
+    draw(app, box, data, points).then((drawn) => (map = drawn));
   });
   observer.observe(box);
 }
