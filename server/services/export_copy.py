@@ -22,7 +22,8 @@ def available(fmt):
 
 
 def _label(kind, column):
-    return case(*[(column == code, names[0]) for code, names in LABELS[kind].items()], else_=column)
+    # `CASE column WHEN code THEN label …`: the column is read once, not once per code.
+    return case({code: names[0] for code, names in LABELS[kind].items()}, value=column, else_=column)
 
 
 def _text(column):
@@ -45,9 +46,16 @@ def _zone(choose, area):
 
 def _time(column, area):
     # The desa's wall-clock time, as zones.tzinfo_of gives it on the Python side.
-    # The offsets are the zones' own constants, written into the SQL (never input).
+    # The offsets are the zones' own constants, written into the SQL (never input). Whole seconds as text in the
+    # ISO date style (CopyRows sets it): 'YYYY-MM-DD HH:MM:SS', a third cheaper than to_char's format.
     local = func.timezone("UTC", column) + _zone(lambda z: literal_column(f"interval '{z[1]} hours'"), area)
-    return func.to_char(local, "YYYY-MM-DD HH24:MI:SS")
+    return cast(func.date_trunc("second", local), Text)
+
+
+def _masked_kk(column):
+    # A KK number has 16 digits (checked at the wire): its mask is a constant between two ends.
+    fast = func.left(column, 6) + literal(BULLET * 6) + func.right(column, 4)
+    return case((func.length(column) == 16, fast), else_=_masked(column, 6, 4))
 
 
 def _masked(column, keep_start, keep_end):
@@ -68,8 +76,8 @@ def _reasons():
     general = func.nullif(func.btrim(text, "[] "), "")
     # Most households give one reason, stored as json.dumps writes it: a plain comparison is 4x cheaper than the
     # replacements and the regular expression, which remain for everything else.
-    single = [(stored == f'["{code}"]', names[0]) for code, names in LABELS["reason"].items()]
-    return case(*single, else_=general)
+    single = {f'["{code}"]': names[0] for code, names in LABELS["reason"].items()}
+    return case(single, value=stored, else_=general)
 
 
 def assist_cells(areas, unmask, area):
@@ -85,7 +93,7 @@ def assist_cells(areas, unmask, area):
     return (
         cast(a.id, Text),
         a.version,
-        func.to_char(o.date, "YYYY-MM-DD"),
+        cast(o.date, Text),  # ISO date style: YYYY-MM-DD
         func.substr(code, 1, 2),
         areas.provinsi.name,
         func.substr(code, 1, 5),
@@ -100,7 +108,7 @@ def assist_cells(areas, unmask, area):
         _text(o.place_name),
         _text(User.username),
         _text(User.display_name),
-        a.kk_number if unmask else _masked(a.kk_number, 6, 4),
+        a.kk_number if unmask else _masked_kk(a.kk_number),
         _text(a.head_name),
         a.members,
         _label("outcome", a.outcome),
@@ -140,6 +148,9 @@ class CopyRows:
         raw = db.session.connection().connection.driver_connection
         buffer = bytearray()
         with raw.cursor() as cursor:
+            # Dates and times as text read YYYY-MM-DD HH:MM:SS in the ISO style, which psycopg needs anyway to read
+            # times: said here too, since the file's cells depend on it.
+            cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
             with cursor.copy(sql, compiled.params) as copy:
                 for data in copy:
                     buffer += data
