@@ -13,7 +13,14 @@ import pytest
 
 from server import unit_of_work
 from server.services.demo import seed_demo
-from tests.conftest import IN_CI, make_app
+from tests.conftest import (
+    IN_CI,
+    create_pg_database,
+    drop_pg_database,
+    make_app,
+    postgres_available,
+    prepare_database,
+)
 from tests.factories import make_user
 from tests.live import ROOT, Server, Worker
 
@@ -48,11 +55,28 @@ def playwright_driver():
 
 
 @contextlib.contextmanager
-def serve_site(tmp_path, sqlite_template, areas, prepare=None, env=None):
-    """Serve a copy of the test database, after `prepare(app)`, with a petugas of `areas`; yield the Site."""
+def serve_site(tmp_path, sqlite_template, areas, prepare=None, env=None, backend="sqlite"):
+    """Serve a copy of the test database (or a fresh PostgreSQL one), after `prepare(app)`, with a petugas of
+    `areas`; yield the Site."""
+    if backend == "postgresql":
+        if not postgres_available():
+            pytest.skip("PostgreSQL not reachable (set TEST_DATABASE_URL); required when CI=true")
+        url = create_pg_database("jb_browser")
+        try:
+            prepare_database(url)
+            with _served(tmp_path, url, areas, prepare, env) as served:
+                yield served
+        finally:
+            drop_pg_database(url)
+        return
     path = tmp_path / "browser.db"
     shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
+    with _served(tmp_path, f"sqlite:///{path}", areas, prepare, env) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _served(tmp_path, url, areas, prepare, env):
     app = make_app(url)
     with app.app_context():
         if prepare:
@@ -71,8 +95,15 @@ def serve_site(tmp_path, sqlite_template, areas, prepare=None, env=None):
         server.stop()
 
 
+def pytest_generate_tests(metafunc):
+    """Sites run on SQLite; the screens of a module marked `both_backends` run on PostgreSQL as well."""
+    if "site_backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends")
+        metafunc.parametrize("site_backend", ["sqlite", "postgresql"] if both else ["sqlite"])
+
+
 @pytest.fixture
-def demo_site(tmp_path, sqlite_template):
+def demo_site(tmp_path, sqlite_template, site_backend):
     """The demo (a small one: its official figures told as the articles tell them) plus a fresh petugas of
     Mangli, Kaliwates, on gunicorn with the built PWA."""
 
@@ -80,14 +111,14 @@ def demo_site(tmp_path, sqlite_template):
         with unit_of_work.unit():
             seed_demo(seed=7, end=date.today(), days=10, assists_target=1500)
 
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo) as served:
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], small_demo, backend=site_backend) as served:
         yield served
 
 
 @pytest.fixture
-def site(tmp_path, sqlite_template):
-    """A SQLite database with a petugas of two Kaliwates desa, served by gunicorn with the built PWA."""
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001", "35.09.19.1002"]) as served:
+def site(tmp_path, sqlite_template, site_backend):
+    """A database with a petugas of two Kaliwates desa, served by gunicorn with the built PWA."""
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001", "35.09.19.1002"], backend=site_backend) as served:
         yield served
 
 

@@ -4,6 +4,7 @@ then blocks it as lost; the phone explains why its records no longer go up. Ever
 import re
 from datetime import date
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -13,12 +14,17 @@ from tests.browser.conftest import Browser, serve_site
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, start_outreach, unsent
 from tests.factories import PASSWORD, make_user
 
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
-def test_supervisor_creates_petugas_who_signs_in_by_code_and_syncs(playwright_driver, tmp_path, sqlite_template):
+
+def test_supervisor_creates_petugas_who_signs_in_by_code_and_syncs(
+    playwright_driver, tmp_path, sqlite_template, site_backend
+):
     def supervisor(app):
         make_user(role="supervisor", areas=["35.09"], username="sup.jember", display_name="Supervisor Jember")
 
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], supervisor) as site:
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], supervisor, backend=site_backend) as site:
         desk_browser = Browser(playwright_driver, tmp_path / "desk", bypass_csp=True)  # axe-core is injected
         phone_browser = Browser(playwright_driver, tmp_path / "phone", bypass_csp=True)
         try:

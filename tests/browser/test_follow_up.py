@@ -2,6 +2,7 @@
 never in the way of the four answers), and the office sees each household to visit with where to find it,
 filtered by desa and outcome, unmasked only by a role that may (audited)."""
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -11,6 +12,9 @@ from tests.browser.conftest import Browser
 from tests.browser.pwa import audit, expect_unsent, fill_assist, log_assist, send_now, sign_in, start_outreach
 from tests.factories import kk
 from tests.helpers_field import staff_client
+
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 
 def test_phone_address_reaches_the_follow_up_screen(playwright_driver, site, tmp_path):

@@ -2,10 +2,14 @@
 phone whose browser is set to English is refused in Indonesian while the app is in Indonesian, and in English
 once the app is switched to English."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Browser
 from tests.helpers_field import petugas_client, staff_client
+
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 
 def test_server_messages_follow_the_apps_language_not_the_browsers(playwright_driver, site, tmp_path):

@@ -18,6 +18,9 @@ from tests.browser.test_no_dead_ends import coordinator_client
 from tests.factories import assist_data, kk, mutation, outreach_data, push
 from tests.helpers_field import petugas_client
 
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 
 def _png(size=256):
     """Return a plain light-grey PNG tile."""
@@ -63,9 +66,9 @@ def tile_server():
 
 
 @pytest.fixture
-def map_site(tmp_path, sqlite_template, tile_server):
+def map_site(tmp_path, sqlite_template, tile_server, site_backend):
     env = {"MAP_TILE_URL": f"{tile_server}/{{z}}/{{x}}/{{y}}.png", "MAP_TILE_ATTRIBUTION": "Peta uji"}
-    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], env=env) as served:
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], env=env, backend=site_backend) as served:
         yield served
 
 

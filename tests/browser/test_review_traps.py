@@ -4,6 +4,7 @@ approve that says exactly how many, and no signal said in words."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -14,6 +15,9 @@ from tests.browser.pwa import audit
 from tests.browser.test_no_dead_ends import coordinator_client
 from tests.factories import assist_data, kk, mutation, push
 from tests.helpers_field import log_households, petugas_client
+
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 
 def _fieldwork(site):

@@ -6,6 +6,7 @@ Every staff screen is checked with axe-core and saved as a screenshot at 360×64
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -15,6 +16,9 @@ from server.services.demo import DEMO_PASSWORD
 from tests.browser.conftest import Browser
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, sign_in, start_outreach
 from tests.factories import kk
+
+# Issue 16's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 SIZES = ((360, 640), (1280, 800))
 
