@@ -14,7 +14,7 @@ from tests.browser.conftest import Browser, serve_site
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, start_outreach, unsent
 from tests.factories import PASSWORD, make_user
 
-# Issue 16's screens: on SQLite and on PostgreSQL.
+# Issue 16's screens (and what they share with earlier issues): on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_backends
 
 

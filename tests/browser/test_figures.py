@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -13,6 +14,9 @@ from server.extensions import db
 from server.models import OfficialProgress
 from tests.browser.conftest import Browser
 from tests.browser.test_staff import audit_both, staff_sign_in
+
+# Issue 15's screens: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 
 def _rows(page, test_id="ranking"):

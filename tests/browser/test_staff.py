@@ -17,7 +17,7 @@ from tests.browser.conftest import Browser
 from tests.browser.pwa import audit, expect_unsent, log_assist, send_now, sign_in, start_outreach
 from tests.factories import kk
 
-# Issue 16's screens: on SQLite and on PostgreSQL.
+# Issue 16's screens (and what they share with earlier issues): on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_backends
 
 SIZES = ((360, 640), (1280, 800))
