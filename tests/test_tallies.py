@@ -364,3 +364,75 @@ def test_an_export_says_its_row_count_before_it_starts(app):
     refused = coord.get("/api/v1/exports/assists/count", query_string={"unmask": "true"})
     assert refused.get_json()["problem"] == "export.unmask_forbidden"
     assert coord.get("/api/v1/exports/assists/count", query_string={"area": "35.09.20"}).status_code == 404
+
+
+def test_pushes_and_reviews_of_one_outreach_at_once_keep_its_counts_exact(app, monkeypatch):
+    """The petugas adds and corrects households of an outreach while two coordinators reject, flag and approve
+    others of it, committing in random order: no writer waits on another in a ring (no 5xx), and the outreach's
+    households and persons, and every cell, equal a count of the records."""
+    import threading
+    import time
+
+    from server.services import changes, review, sync_push
+    from tests.test_change_stream import _decide
+
+    rng, lock = random.Random(20261205), threading.Lock()
+
+    def dawdle(records):
+        changes.stamp_changes(records)
+        with lock:
+            pause = rng.uniform(0, 0.03)
+        time.sleep(pause)  # inside the transaction, after its rows are locked: writers overlap
+
+    for module in (sync_push, review):
+        monkeypatch.setattr(module, "stamp_changes", dawdle)
+    phone = petugas_client(app, DESA[:1])
+    coords = [staff_client(app, "coordinator", ["35.09.19"]) for _ in range(2)]
+    oid, assists = _log(phone, 16)
+    errors = []
+
+    def pushes():
+        version = 1
+        for n in range(6):
+            batch = [mutation("assist", assist_data(oid, 100 + n, members=1 + n))]
+            fix = assist_data(oid, 1 + n, members=9 - n, outcome="gagal")  # a phone's fix of an earlier one
+            batch.append(mutation("assist", fix, assists[n], base_version=1))
+            if n % 2:  # the outreach itself moved to another day: every household of it moves with it
+                day = (TODAY - timedelta(days=n)).isoformat()
+                batch.insert(
+                    0, mutation("outreach", outreach_data(desa_code=DESA[0], date=day), oid, base_version=version)
+                )
+            resp = push(phone, batch)
+            results = resp.get_json().get("results", [])
+            if resp.status_code != 200 or {r["status"] for r in results} - {"applied", "conflict"}:
+                errors.append(resp.get_json())
+            version = results[0]["version"] if n % 2 and results and results[0]["status"] == "applied" else version
+
+    def reviews(client, picks):
+        for aid in picks:
+            resp = _decide(client, aid, rng.choice(["approve", "flag", "reject"]))
+            if resp.status_code not in (200, 412):  # 412: the petugas changed it first; the reviewer reloads
+                errors.append(resp.get_json())
+
+    writers = [threading.Thread(target=pushes)]
+    writers += [threading.Thread(target=reviews, args=(c, assists[i:12:2])) for i, c in enumerate(coords)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(120)
+    assert errors == []
+    assert db.session.get(Outreach, oid).version == 4  # moved three times, each after the one before
+    helped = _helped()
+    assert _stored_helped() == helped and helped[oid][0] < 16 + 6  # some were rejected
+    before = _cells()
+    tally_cells.rebuild()
+    assert _cells() == before
+
+
+def _log(phone, n):
+    oid = uuid.uuid4()
+    ids = [uuid.uuid4() for _ in range(n)]
+    muts = [mutation("outreach", outreach_data(desa_code=DESA[0]), oid)]
+    muts += [mutation("assist", assist_data(oid, i + 1), aid) for i, aid in enumerate(ids)]
+    assert push(phone, muts).status_code == 200
+    return oid, ids

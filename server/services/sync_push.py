@@ -2,8 +2,9 @@
 
 One transaction per batch. It first takes its account's lock, so one account's batches run their database part
 one at a time: a concurrent copy of the same batch then sees the first one's rows and answers `duplicate`.
-Other accounts never wait; the records a batch changes are row-locked as it reads them, so a coordinator's
-review of one of them waits for the batch instead of being overwritten. Each change gets its place in the
+Other accounts never wait; the assists a batch changes are row-locked as it reads them, so a coordinator's
+review of one of them waits for the batch instead of being overwritten. Every writer locks assists, then
+outreaches, then tally cells (services/tally_cells.py), so no two wait on each other in a ring. Each change gets its place in the
 change stream (services/changes.py), so /sync/pull never skips one. Validation happens before the lock; what is
 inside it is a few prefetch queries and bulk writes.
 """
@@ -70,7 +71,10 @@ class _Batch:
         outreach_ids = {i.record_id for i in good if i.entity == "outreach"}
         outreach_ids |= {i.data["outreach_id"] for i in good if i.entity == "assist" and i.op == "upsert"}
         assist_ids = {i.record_id for i in good if i.entity == "assist"}
-        for row in chunked_in(Outreach, Outreach.id, outreach_ids, lock=True):
+        # Outreaches are read without a row lock: only their owner's batches change them, and those already run
+        # one at a time (the account's lock). A lock here would be taken before the assists', while a review
+        # locks an assist, then its outreach (to move what the outreach helped): the two could wait in a ring.
+        for row in chunked_in(Outreach, Outreach.id, outreach_ids):
             self.records["outreach"][row.id] = row
         for row in chunked_in(Assist, Assist.id, assist_ids, lock=True):
             self.records["assist"][row.id] = row
