@@ -1,12 +1,12 @@
 """Apply a phone's batch of mutations exactly once (docs/sync-promise.md).
 
-One transaction per batch. It first takes its account's lock, so one account's batches run their database part
-one at a time: a concurrent copy of the same batch then sees the first one's rows and answers `duplicate`.
-Other accounts never wait; the assists a batch changes are row-locked as it reads them, so a coordinator's
-review of one of them waits for the batch instead of being overwritten. Every writer locks assists, then
-outreaches, then tally cells (services/tally_cells.py), so no two wait on each other in a ring. Each change gets its place in the
-change stream (services/changes.py), so /sync/pull never skips one. Validation happens before the lock; what is
-inside it is a few prefetch queries and bulk writes.
+One transaction per batch. It first takes its account's lock, so one account's batches run their database part one
+at a time: a concurrent copy of the same batch then sees the first one's rows and answers `duplicate`. Other
+accounts never wait; the assists a batch changes are row-locked as it reads them, so a coordinator's review of one
+of them waits for the batch instead of being overwritten. Every writer locks assists, then outreaches, then tally
+cells (services/tally_cells.py), so no two wait on each other in a ring. Each change gets its place in the change
+stream (services/changes.py), so /sync/pull never skips one. Validation happens before the lock; what is inside it
+is a few prefetch queries and bulk writes.
 """
 
 from flask import current_app
