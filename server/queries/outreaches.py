@@ -53,12 +53,11 @@ def located(area, args, limit):
     """
     o = Outreach
     columns = (o.id, o.date, o.place_kind, o.place_name, o.lat, o.lon, o.desa_code, o.owner_id, o.households, o.persons)
-    query = filtered(select(*columns), area, args).where(o.lat.is_not(None), o.lon.is_not(None))
-    return query.order_by(o.date.desc(), o.id.desc()).limit(limit)
+    return _with_gps(select(*columns), area, args).order_by(o.date.desc(), o.id.desc()).limit(limit)
 
 
 def names_of(desa_codes, owner_ids):
-    """Return ({desa code: name}, {petugas id: display name}) of the given desa and petugas."""
+    """Return the selects of the given desa's names (code, name) and petugas' display names (id, name)."""
     desa = select(Area.code, Area.name).where(Area.code.in_(sorted(desa_codes)))
     people = select(User.id, User.display_name).where(User.id.in_(sorted(owner_ids)))
     return desa, people
@@ -66,6 +65,8 @@ def names_of(desa_codes, owner_ids):
 
 def count_located(area, args):
     """Return the select counting the area's outreaches with GPS (the map says when it shows only some)."""
-    o = Outreach
-    query = select(func.count()).select_from(o)
-    return filtered(query, area, args).where(o.lat.is_not(None), o.lon.is_not(None))
+    return _with_gps(select(func.count()).select_from(Outreach), area, args)
+
+
+def _with_gps(query, area, args):
+    return filtered(query, area, args).where(Outreach.lat.is_not(None), Outreach.lon.is_not(None))

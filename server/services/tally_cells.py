@@ -15,13 +15,16 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from server.extensions import db
 from server.models import Assist, HouseholdCount, Outreach, TallyCell
 from server.models.record import OUTCOMES
-from server.models.tally import CELL_KEY, MEASURES, STATUSES, SUMMARY, measure, summarize
+from server.models.tally import CELL_KEY, EXCLUDED, MEASURES, STATUSES, SUMMARY, measure, summarize
 from server.services.bulk import in_values, upsert_add
+
+# An assist that counts (models/tally.py's EXCLUDED, in SQL): neither voided nor rejected.
+_COUNTED_SQL = "a.voided = false AND a.review_state <> 'rejected'"
 
 
 def _rebuild_cells_sql():
     # Built only from the fixed code lists of the models, never from input.
-    counted = "a.voided = false AND a.review_state <> 'rejected'"
+    counted = _COUNTED_SQL
     sums = [
         f"sum(CASE WHEN {counted} THEN 1 ELSE 0 END)",
         f"sum(CASE WHEN {counted} THEN a.members ELSE 0 END)",
@@ -49,11 +52,10 @@ def _rebuild_cells_sql():
 
 # What each outreach helped (the map reads it): its assists neither voided nor rejected, as the cells count them.
 REBUILD_OUTREACHES_SQL = (
-    "UPDATE outreaches SET "
-    "households = (SELECT count(*) FROM assists a WHERE a.outreach_id = outreaches.id "
-    "AND a.voided = false AND a.review_state <> 'rejected'), "
-    "persons = (SELECT coalesce(sum(a.members), 0) FROM assists a WHERE a.outreach_id = outreaches.id "
-    "AND a.voided = false AND a.review_state <> 'rejected')"
+    "UPDATE outreaches SET "  # noqa: S608 - a constant of this module, never input
+    f"households = (SELECT count(*) FROM assists a WHERE a.outreach_id = outreaches.id AND {_COUNTED_SQL}), "
+    f"persons = (SELECT coalesce(sum(a.members), 0) FROM assists a WHERE a.outreach_id = outreaches.id "
+    f"AND {_COUNTED_SQL})"
 )
 
 # Rebuild from scratch in SQL that SQLite and PostgreSQL both run (migrations 0003 and 0012, bulk loads, repair).
@@ -92,8 +94,8 @@ def tracked(assist_ids=(), outreach_ids=(), new_rows=()):
         cells[key][measure("h", row["outcome"], status)] += 1
         cells[key][measure("p", row["outcome"], status)] += row["members"]
         live[row["kk_number"]] += 0 if row["voided"] else 1
-        if _counted(row["voided"], row["review_state"]):
-            helped[row["outreach_id"]] += Counter(households=1, persons=row["members"])
+        if status not in EXCLUDED:
+            _add(helped[row["outreach_id"]], 1, row["members"])
     _apply(before, after)
 
 
@@ -101,9 +103,9 @@ def _empty():
     return defaultdict(Counter), Counter(), defaultdict(Counter)
 
 
-def _counted(voided, state):
-    # The summary's rule (models/tally.py): a voided or rejected assist helped no one.
-    return not voided and state != "rejected"
+def _add(helped, households, persons):
+    helped["households"] += households
+    helped["persons"] += persons
 
 
 def rebuild():
@@ -149,8 +151,8 @@ def _capture(assist_ids, outreach_ids):
             status = "voided" if voided else state
             found[(desa, owner, day, kind)][measure("h", outcome, status)] += count
             found[(desa, owner, day, kind)][measure("p", outcome, status)] += int(members)
-            if _counted(voided, state):
-                helped[outreach] += Counter(households=count, persons=int(members))
+            if status not in EXCLUDED:  # a voided or rejected assist helped no one
+                _add(helped[outreach], count, int(members))
         live = Counter(dict(db.session.execute(kks).all()))
     return found, live, helped
 
