@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 import sqlalchemy as sa
 
+from bench.push import NO_CROSSCHECK
 from tests.conftest import create_pg_database, drop_pg_database, make_app, postgres_available, prepare_database
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data
 from tests.haproxy import HAProxy
@@ -79,6 +80,7 @@ def _layout(args, servers):
         people = _make_users(url, args.phones)
         bouncer = PgBouncer(pool_size=20)
         env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
+        env.update(NO_CROSSCHECK)
         fleet = [Server(bouncer.url(url), workers=args.workers, env=env, timeout=120) for _ in range(servers)]
         if servers > 1:
             balancer = HAProxy([s.port for s in fleet])

@@ -144,6 +144,8 @@ class Config:
 
     # Where the built PWA is served from (default pwa/dist).
     PWA_DIR = os.environ.get("PWA_DIR")
+    # Tests only: load every pushed item with marshmallow as well as msgspec and fail loudly if they differ.
+    FAST_LOAD_CROSSCHECK = _bool("FAST_LOAD_CROSSCHECK", False)
 
     # Logs to stderr: "json" (one object per line, with the request id) or "text"; empty leaves logging alone.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if ENV_NAME == "development" else "json")
@@ -165,6 +167,7 @@ class TestConfig(Config):
     """Settings for the test suite: fast hashing, a throwaway key, and a database given by the fixture."""
 
     TESTING = True
+    FAST_LOAD_CROSSCHECK = True
     ENV_NAME = "test"
     SECRET_KEY = "test-secret-key-not-for-production-0123456789"  # noqa: S105
     PUBLIC_URL = "http://localhost"

@@ -33,6 +33,7 @@ def _env(db_url, **settings):
         "JB_ENV": "test",
         "PUBLIC_URL": "http://127.0.0.1",
         "DB_LOCK_TIMEOUT_MS": "20000",
+        "FAST_LOAD_CROSSCHECK": "true",
         **settings,
     }
 

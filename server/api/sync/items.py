@@ -11,7 +11,8 @@ from datetime import datetime
 
 import marshmallow as ma
 
-from server.api.sync.schemas import DATA_SCHEMAS, MUTATION_SCHEMA
+from server.api import fast_load
+from server.api.sync.schemas import DATA_SCHEMAS, FAST_DATA, FAST_MUTATION, MUTATION_SCHEMA
 from server.i18n import translate_field_errors
 from server.services.identity import check_identity_number, normalize_phone
 
@@ -58,7 +59,7 @@ def _parse(raw):
     if isinstance(raw.get("record_id"), str):
         item.record_id = raw["record_id"][:64]
     try:
-        envelope = MUTATION_SCHEMA.load(raw)
+        envelope = fast_load.load(MUTATION_SCHEMA, FAST_MUTATION, raw)
     except ma.ValidationError as exc:
         item.errors = exc.messages
         return item
@@ -70,7 +71,8 @@ def _parse(raw):
         item.errors = {"base_version": ["Missing data for required field."]}
         return item
     try:
-        item.data = DATA_SCHEMAS[(item.entity, item.op)].load(envelope["data"])
+        key = (item.entity, item.op)
+        item.data = fast_load.load(DATA_SCHEMAS[key], FAST_DATA[key], envelope["data"])
     except ma.ValidationError as exc:
         item.errors = exc.messages
         return item

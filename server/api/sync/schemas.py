@@ -5,17 +5,36 @@ schemas below, so one malformed item is rejected alone and never sinks the batch
 """
 
 import marshmallow as ma
-from marshmallow import fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from server.api.areas.schemas import AreaSchema
-from server.api.schemas_base import StrictSchema, Text, UTCDateTimeField, census_date
+from server.api.fast_load import FastLoader
+from server.api.schemas_base import FlatRows, StrictSchema, Text, UTCDateTimeField, census_date
 from server.models.record import DEVICES_USED, OUTCOMES, PLACE_KINDS, REASONS
 
 DESA_CODE = validate.Regexp(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$", error="Not a valid desa code.")
 
 
+def _lat_lon_and_times(data):
+    """Both coordinates or neither; an end not before the start."""
+    if (data.get("lat") is None) != (data.get("lon") is None):
+        raise ma.ValidationError("Give both lat and lon, or neither.", "lat")
+    start, end = data.get("started_at"), data.get("ended_at")
+    if start and end and end < start:
+        raise ma.ValidationError("Must not be before started_at.", "ended_at")
+
+
+def _reasons_once(data):
+    """Each reason at most once."""
+    reasons = data.get("reasons") or []
+    if len(set(reasons)) != len(reasons):
+        raise ma.ValidationError("Each reason only once.", "reasons")
+
+
 class OutreachDataSchema(StrictSchema):
     """What a petugas records about a gathering point."""
+
+    CHECKS = (_lat_lon_and_times,)
 
     desa_code = fields.String(required=True, validate=DESA_CODE)
     place_kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
@@ -26,17 +45,11 @@ class OutreachDataSchema(StrictSchema):
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
 
-    @validates_schema
-    def _check_pairs(self, data, **_kwargs):
-        if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ma.ValidationError("Give both lat and lon, or neither.", "lat")
-        start, end = data.get("started_at"), data.get("ended_at")
-        if start and end and end < start:
-            raise ma.ValidationError("Must not be before started_at.", "ended_at")
-
 
 class AssistDataSchema(StrictSchema):
     """What a petugas records about one household helped."""
+
+    CHECKS = (_reasons_once,)
 
     outreach_id = fields.UUID(required=True)
     kk_number = fields.String(required=True)
@@ -58,12 +71,6 @@ class AssistDataSchema(StrictSchema):
         allow_none=True,
         validate=validate.Regexp(r"^[0-9]{1,3}/[0-9]{1,3}$", error="Write RT/RW as numbers, like 003/005."),
     )
-
-    @validates_schema
-    def _unique_reasons(self, data, **_kwargs):
-        reasons = data.get("reasons") or []
-        if len(set(reasons)) != len(reasons):
-            raise ma.ValidationError("Each reason only once.", "reasons")
 
 
 class VoidDataSchema(StrictSchema):
@@ -93,6 +100,9 @@ DATA_SCHEMAS = {
     ("assist", "void"): VoidDataSchema(),
 }
 MUTATION_SCHEMA = MutationSchema()
+# The same contracts, loaded by msgspec when an item is well formed (api/fast_load.py).
+FAST_DATA = {key: FastLoader(schema) for key, schema in DATA_SCHEMAS.items()}
+FAST_MUTATION = FastLoader(MUTATION_SCHEMA)
 
 
 class PushSchema(StrictSchema):
@@ -133,7 +143,8 @@ class PushResultSchema(ma.Schema):
     """The answer to a batch: one result per mutation, in order."""
 
     server_time = fields.DateTime()
-    results = fields.List(fields.Nested(ItemResultSchema))
+    # One row per item of a batch: written in one pass per row (a tenth of a push's Python went to Nested).
+    results = FlatRows(ItemResultSchema)
 
 
 class PullArgsSchema(StrictSchema):
