@@ -1,8 +1,8 @@
 """Benchmark: assists/second through POST /sync/push against a raw batched INSERT of the same rows.
 
 Real gunicorn (2 workers of 4 threads, as gunicorn.conf.py sets them) on PostgreSQL, 4 concurrent HTTP clients,
-batches of 100, 20,000 assists.
-Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
+batches of 100 (request bodies encoded beforehand, a new connection per batch unless --keep-alive), 20,000
+assists. Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 
 import argparse
@@ -33,6 +33,12 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="send every batch of a client on one kept-alive connection (which worker serves each client is then "
+        "left to chance: all four on one worker halves the throughput)",
+    )
     args = parser.parse_args()
     if not postgres_available():
         raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
@@ -59,6 +65,7 @@ def main():
         " ODK Central: about 10 ms"
     )
     client = push["client_cpu_ms"]
+    print(f"  the busiest gunicorn worker did {push['busiest_worker']:.0%} of the workers' CPU")
     print(f"  the load generator's CPU ({args.clients} clients, on this machine too): {client:.3f} ms per assist")
     print(f"Raw batched INSERT of the same rows ({args.batch} per commit): {raw:,.0f} rows/s")
     print(f"  its CPU per row: {raw_cpu_ms:.3f} ms (PostgreSQL + client)")
@@ -69,6 +76,7 @@ def main():
     print(f"bench: push_app_cpu_per_assist {push['app_cpu_ms']:.3f} ms")
     print(f"bench: push_db_cpu_per_assist {push['db_cpu_ms']:.3f} ms")
     print(f"bench: push_server_cpu_per_assist {cpu:.3f} ms")
+    print(f"bench: push_busiest_worker_share {push['busiest_worker']:.2f} ratio")
     print(f"bench: push_client_cpu_per_assist {push['client_cpu_ms']:.3f} ms")
     print(f"bench: raw_insert_rows_per_s {raw:.0f} 1/s")
     print(f"bench: raw_insert_cpu_per_row {raw_cpu_ms:.3f} ms")
@@ -91,13 +99,16 @@ def _bench_push(url, users, args):
         phones = [Phone(server.url, username, password) for username, password in users]
         per_client = args.assists // args.clients
         push_url = f"{server.url}/api/v1/sync/push"
+        # A new connection per batch by default: four clients stand for many phones, and which worker serves a
+        # batch is then the server's choice (a free worker accepts), not where four connections once landed.
+        headers = JSON_BODY if args.keep_alive else {**JSON_BODY, "Connection": "close"}
         plans = [_plan(phone, per_client, args.batch) for phone in phones]
         latencies, lock = [], threading.Lock()
 
         def run(phone, batches):
             for body in batches:
                 started = time.perf_counter()
-                resp = phone.http.post(push_url, data=body, headers=JSON_BODY, timeout=120)
+                resp = phone.http.post(push_url, data=body, headers=headers, timeout=120)
                 elapsed = (time.perf_counter() - started) * 1000
                 results = resp.json()["results"]
                 assert resp.status_code == 200 and all(r["status"] == "applied" for r in results), resp.text[:300]
@@ -106,6 +117,7 @@ def _bench_push(url, users, args):
 
         threads = [threading.Thread(target=run, args=(p, b)) for p, b in zip(phones, plans, strict=True)]
         app_pids = [server.proc.pid, *server.worker_pids()]
+        per_worker = [cpu_seconds([pid]) for pid in server.worker_pids()]
         app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(postgres_pids())
         client_cpu = time.process_time()
         started = time.perf_counter()
@@ -116,6 +128,7 @@ def _bench_push(url, users, args):
         elapsed = time.perf_counter() - started
         app_cpu, db_cpu = cpu_seconds(app_pids) - app_cpu, cpu_seconds(postgres_pids()) - db_cpu
         client_cpu = time.process_time() - client_cpu
+        per_worker = [cpu_seconds([pid]) - before for pid, before in zip(server.worker_pids(), per_worker, strict=True)]
     finally:
         server.stop()
     quantiles = statistics.quantiles(latencies, n=100)
@@ -127,6 +140,7 @@ def _bench_push(url, users, args):
         "app_cpu_ms": app_cpu * 1000 / done,
         "db_cpu_ms": db_cpu * 1000 / done,
         "client_cpu_ms": client_cpu * 1000 / done,
+        "busiest_worker": max(per_worker) / sum(per_worker),
     }
 
 
