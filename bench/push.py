@@ -11,8 +11,10 @@ import os
 import statistics
 import threading
 import time
+import timeit
 import uuid
 from datetime import UTC, datetime
+from unittest import mock
 
 import psycopg
 import sqlalchemy as sa
@@ -45,6 +47,7 @@ def main():
     url = create_pg_database("jb_bench")
     try:
         prepare_database(url)
+        parse = _bench_parse(url)
         users = _make_users(url, args.clients)
         push = _bench_push(url, users, args)
         db_cpu, client_cpu = cpu_seconds(postgres_pids()), time.process_time()
@@ -67,6 +70,10 @@ def main():
     client = push["client_cpu_ms"]
     print(f"  the busiest gunicorn worker did {push['busiest_worker']:.0%} of the workers' CPU")
     print(f"  the load generator's CPU ({args.clients} clients, on this machine too): {client:.3f} ms per assist")
+    print(
+        f"  parsing one assist item: {parse['fast']:.1f} µs as the push does it (msgspec first), "
+        f"{parse['marshmallow']:.1f} µs through marshmallow alone"
+    )
     print(f"Raw batched INSERT of the same rows ({args.batch} per commit): {raw:,.0f} rows/s")
     print(f"  its CPU per row: {raw_cpu_ms:.3f} ms (PostgreSQL + client)")
     print(f"Ratio push / raw insert: {ratio:.2f}\n")
@@ -78,9 +85,29 @@ def main():
     print(f"bench: push_server_cpu_per_assist {cpu:.3f} ms")
     print(f"bench: push_busiest_worker_share {push['busiest_worker']:.2f} ratio")
     print(f"bench: push_client_cpu_per_assist {push['client_cpu_ms']:.3f} ms")
+    print(f"bench: push_parse_item_us {parse['fast']:.1f} us")
+    print(f"bench: push_parse_item_marshmallow_us {parse['marshmallow']:.1f} us")
     print(f"bench: raw_insert_rows_per_s {raw:.0f} 1/s")
     print(f"bench: raw_insert_cpu_per_row {raw_cpu_ms:.3f} ms")
     print(f"bench: push_to_raw_ratio {ratio:.3f} ratio")
+
+
+def _bench_parse(url, count=2000):
+    """Return the microseconds one assist item takes to parse: as the push does, and with marshmallow alone."""
+    from server.api.fast_load import FastLoader
+    from server.api.sync.items import parse_item
+
+    items = [mutation("assist", assist_data(uuid.uuid4(), n + 1)) for n in range(count)]
+    app = make_app(url, FAST_LOAD_CROSSCHECK=False)
+
+    def best():
+        return min(timeit.repeat(lambda: [parse_item(raw) for raw in items], number=1, repeat=7)) * 1e6 / count
+
+    with app.test_request_context():
+        fast = best()
+        with mock.patch.object(FastLoader, "load", return_value=None):  # never sure: marshmallow loads all
+            slow = best()
+    return {"fast": fast, "marshmallow": slow}
 
 
 def _make_users(url, n):

@@ -41,12 +41,16 @@ def _env(db_url, **settings):
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
-    def __init__(self, db_url, workers=2, env=None, timeout=60, log=None):
-        """Start the server; with log (a path), its access and error logs are written there."""
+    def __init__(self, db_url, workers=2, env=None, timeout=60, log=None, cores=None):
+        """Start the server; with log (a path), its access and error logs are written there; with cores, the
+        master and its workers share that much CPU (a CpuBudget), as if the server had a machine of its own."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = _env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
+        self.budget = CpuBudget(cores) if cores else None
+        if self.budget:
+            cmd = self.budget.command(cmd)
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None
         self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -86,6 +90,49 @@ class Server:
         stop_process(self.proc)
         if self.log:
             self.log.close()
+        if self.budget:
+            self.budget.remove()
+
+
+class CpuBudget:
+    """A share of the machine's CPU (a Linux cgroup with a CFS quota) that the processes started in it share.
+
+    For benchmarks that stand several servers on one machine: each gets the same fixed budget, so adding a
+    server adds CPU as another machine would. Needs root and a cgroup `cpu` controller (v1, or v2 with `cpu`
+    enabled for children)."""
+
+    PERIOD_US = 100_000
+
+    def __init__(self, cores):
+        v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+        base = Path("/sys/fs/cgroup") if v2 else Path("/sys/fs/cgroup/cpu")
+        self.dir = base / f"jb_budget_{uuid.uuid4().hex[:10]}"
+        quota = int(cores * self.PERIOD_US)
+        try:
+            self.dir.mkdir()
+            if v2:
+                (self.dir / "cpu.max").write_text(f"{quota} {self.PERIOD_US}")
+            else:
+                (self.dir / "cpu.cfs_period_us").write_text(str(self.PERIOD_US))
+                (self.dir / "cpu.cfs_quota_us").write_text(str(quota))
+        except OSError as exc:
+            self.remove()
+            raise RuntimeError(f"cannot make a CPU budget in {base} (root and a cgroup cpu controller): {exc}") from exc
+
+    def command(self, cmd):
+        """Return cmd started inside the budget: the shell enters the cgroup, then becomes the command."""
+        return ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(self.dir / "cgroup.procs"), *cmd]
+
+    def remove(self):
+        """Remove the cgroup (once its processes are gone)."""
+        deadline = time.monotonic() + 5
+        while self.dir.exists():
+            try:
+                self.dir.rmdir()
+            except OSError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.1)
 
 
 def installed(binary, package):
