@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # NUL and lone UTF-16 surrogates cannot be stored as text by PostgreSQL (nor encoded as UTF-8).
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+UNSTORABLE_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 INT32 = validate.Range(-(2**31), 2**31 - 1)
 DEFAULT_MAX_TEXT = 2000
 DEFAULT_MAX_ITEMS = 1000
@@ -28,7 +28,7 @@ UNSTORABLE_TEXT = "Not valid text (NUL or an unpaired surrogate)."
 def unstorable(value):
     """Return whether any string in value (keys included, nested) cannot be stored as text."""
     if isinstance(value, str):
-        return bool(_UNSTORABLE.search(value))
+        return bool(UNSTORABLE_CHARS.search(value))
     if isinstance(value, dict):
         return any(unstorable(k) or unstorable(v) for k, v in value.items())
     if isinstance(value, list):
