@@ -11,8 +11,7 @@ from datetime import datetime
 
 import marshmallow as ma
 
-from server.api import fast_load
-from server.api.sync.schemas import DATA_SCHEMAS, FAST_DATA, FAST_MUTATION, MUTATION_SCHEMA
+from server.api.sync.schemas import FAST_DATA, FAST_MUTATION
 from server.i18n import translate_field_errors
 from server.services.identity import check_identity_number, normalize_phone
 
@@ -59,7 +58,7 @@ def _parse(raw):
     if isinstance(raw.get("record_id"), str):
         item.record_id = raw["record_id"][:64]
     try:
-        envelope = fast_load.load(MUTATION_SCHEMA, FAST_MUTATION, raw)
+        envelope = FAST_MUTATION.load(raw)
     except ma.ValidationError as exc:
         item.errors = exc.messages
         return item
@@ -71,8 +70,7 @@ def _parse(raw):
         item.errors = {"base_version": ["Missing data for required field."]}
         return item
     try:
-        key = (item.entity, item.op)
-        item.data = fast_load.load(DATA_SCHEMAS[key], FAST_DATA[key], envelope["data"])
+        item.data = FAST_DATA[(item.entity, item.op)].load(envelope["data"])
     except ma.ValidationError as exc:
         item.errors = exc.messages
         return item
