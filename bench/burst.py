@@ -33,7 +33,7 @@ KABUPATEN = tuple(f"35.{n:02d}" for n in range(1, 11))  # ten kabupaten of Jawa 
 
 
 def main():
-    """Run the burst benchmark on both layouts and compare them."""
+    """Run the burst benchmark on both layouts, in alternating order over the rounds, and compare them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--phones", type=int, default=500)
     parser.add_argument("--min-assists", type=int, default=100)
@@ -49,31 +49,35 @@ def main():
         help="give each app server this much CPU (a cgroup quota, needs root), as if it had a machine of its own; "
         "PostgreSQL, PgBouncer, HAProxy and the phones stay unlimited",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run both layouts this many times, in alternating order (one-two, two-one, ...), so that a drift in "
+        "the machine's speed weighs on both alike",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if not postgres_available():
         raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
-    one = _layout(args, servers=1)
-    two = _layout(args, servers=2)
+    runs = {1: [], 2: []}
+    for n in range(args.rounds):
+        for servers in (1, 2) if n % 2 == 0 else (2, 1):
+            runs[servers].append(_layout(args, servers))
     if args.server_cores:
         print(f"\nEach app server limited to {args.server_cores:g} of this machine's {os.cpu_count()} cores")
-    for name, r in (("one app server", one), ("HAProxy, two app servers", two)):
-        print(f"\n{name}: {r['phones']} phones, {r['assists']:,} assists in {r['seconds']:.1f} s")
-        latency = f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
-        print(f"  {r['rate']:,.0f} assists/s   request {latency}")
+    for n in range(args.rounds):
+        if args.rounds > 1:
+            print(f"\nRound {n + 1}")
+        for name, r in (("one app server", runs[1][n]), ("two app servers", runs[2][n])):
+            _report(name, r, args)
         print(
-            f"  sustained while all {args.concurrency} phone slots were busy ({r['steady_seconds']:.1f} s): "
-            f"{r['steady_rate']:,.0f} assists/s"
+            f"  two / one: {_ratio(runs, n, 'rate'):.2f} over the burst, {_ratio(runs, n, 'steady_rate'):.2f} sustained"
         )
-        print(f"  answers: {dict(sorted(r['statuses'].items()))}   resent after a lost answer: {r['resent']}")
-        print(f"  machine busy {r['machine_busy']:.0%}, server CPU {r['server_cpu_ms']:.2f} ms per assist")
-        budget = f", {r['app_budget_used']:.0%} of their CPU budget" if r["app_budget_used"] is not None else ""
-        print(f"  app servers' CPU {r['app_cpu_ms']:.2f} ms per assist{budget}")
-        tallies = "equal a direct count" if r["tallies_ok"] else "DIFFER from a direct count"
-        print(f"  check: lost {r['lost']}, duplicated {r['duplicated']}, tallies {tallies}")
-    ratio = two["rate"] / one["rate"]
-    sustained = two["steady_rate"] / one["steady_rate"] if one["steady_rate"] else 0.0
-    print(f"\nTwo servers / one server: {ratio:.2f} over the whole burst, {sustained:.2f} sustained\n")
+    one, two = _pooled(runs[1]), _pooled(runs[2])
+    ratio, sustained = two["rate"] / one["rate"], two["steady_rate"] / one["steady_rate"]
+    rounds = f" over {args.rounds} rounds (all assists / all seconds)" if args.rounds > 1 else ""
+    print(f"\nTwo servers / one server{rounds}: {ratio:.2f} over the whole burst, {sustained:.2f} sustained\n")
     for key, r in (("one", one), ("two", two)):
         print(f"bench: burst_{key}_assists_per_s {r['rate']:.0f} 1/s")
         print(f"bench: burst_{key}_sustained_assists_per_s {r['steady_rate']:.0f} 1/s")
@@ -87,6 +91,45 @@ def main():
         print(f"bench: burst_{key}_5xx_not_503 {r['bad_5xx']} answers")
     print(f"bench: burst_two_to_one_ratio {ratio:.2f} ratio")
     print(f"bench: burst_two_to_one_sustained_ratio {sustained:.2f} ratio")
+
+
+def _report(name, r, args):
+    print(f"\n{name}, behind HAProxy: {r['phones']} phones, {r['assists']:,} assists in {r['seconds']:.1f} s")
+    latency = f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
+    print(f"  {r['rate']:,.0f} assists/s   request {latency}")
+    print(
+        f"  sustained while all {args.concurrency} phone slots were busy ({r['steady_seconds']:.1f} s): "
+        f"{r['steady_rate']:,.0f} assists/s"
+    )
+    print(f"  answers: {dict(sorted(r['statuses'].items()))}   resent after a lost answer: {r['resent']}")
+    print(f"  machine busy {r['machine_busy']:.0%}, server CPU {r['server_cpu_ms']:.2f} ms per assist")
+    budget = f", {r['app_budget_used']:.0%} of their CPU budget" if r["app_budget_used"] is not None else ""
+    print(f"  app servers' CPU {r['app_cpu_ms']:.3f} ms per assist{budget}")
+    tallies = "equal a direct count" if r["tallies_ok"] else "DIFFER from a direct count"
+    print(f"  check: lost {r['lost']}, duplicated {r['duplicated']}, tallies {tallies}")
+
+
+def _ratio(runs, n, key):
+    return runs[2][n][key] / runs[1][n][key] if runs[1][n][key] else 0.0
+
+
+def _pooled(results):
+    """Return one layout's rounds as one: rates over all seconds, latency quantiles over all requests, sums."""
+    seconds = sum(r["seconds"] for r in results)
+    steady = sum(r["steady_seconds"] for r in results)
+    assists = sum(r["assists"] for r in results)
+    quantiles = statistics.quantiles([ms for r in results for ms in r["latencies"]], n=100)
+    return {
+        "rate": assists / seconds,
+        "steady_rate": sum(r["steady_assists"] for r in results) / steady if steady > 0 else 0.0,
+        "p50": quantiles[49],
+        "p95": quantiles[94],
+        "p99": quantiles[98],
+        "machine_busy": sum(r["machine_busy"] * r["seconds"] for r in results) / seconds,
+        "server_cpu_ms": sum(r["server_cpu_ms"] * r["assists"] for r in results) / assists,
+        "app_cpu_ms": sum(r["app_cpu_ms"] * r["assists"] for r in results) / assists,
+        **{key: sum(r[key] for r in results) for key in ("lost", "duplicated", "bad_5xx")},
+    }
 
 
 def _layout(args, servers):
@@ -104,10 +147,9 @@ def _layout(args, servers):
             Server(bouncer.url(url), workers=args.workers, env=env, timeout=120, cores=args.server_cores)
             for _ in range(servers)
         ]
-        if servers > 1:
-            balancer = HAProxy([s.port for s in fleet])
-        base = balancer.url if balancer else fleet[0].url
-        result = _burst(args, base, people, fleet)
+        # One server behind the balancer too, as in production: the two layouts differ in the servers alone.
+        balancer = HAProxy([s.port for s in fleet])
+        result = _burst(args, balancer.url, people, fleet)
         result.update(_check(url, result["expected"]))
         result["tallies_ok"] = _tallies_ok(result)
         return result
@@ -177,6 +219,7 @@ def _burst(args, base, people, fleet):
     lossy = set(rng.sample(range(len(phones)), int(len(phones) * args.lossy)))
     latencies, statuses, resent, lock = [], Counter(), [0], threading.Lock()
     stored, day_starts = [], []  # (when, assists) of each batch's first 200; when each phone began
+    answered = [0.0]  # when the servers sent their last answer
 
     def send(phone, batch, slow):
         first = True
@@ -188,7 +231,8 @@ def _burst(args, base, people, fleet):
             except requests.RequestException:
                 resp, status = None, "network"
             with lock:
-                latencies.append((time.perf_counter() - started) * 1000)
+                answered[0] = time.perf_counter()
+                latencies.append((answered[0] - started) * 1000)
                 statuses[status] += 1
             if status == 200:
                 if first:
@@ -217,11 +261,12 @@ def _burst(args, base, people, fleet):
     started, machine, phones_cpu = time.perf_counter(), _machine_cpu(), time.process_time()
     with ThreadPoolExecutor(args.concurrency) as pool:
         list(pool.map(day, range(len(phones))))
-    seconds = time.perf_counter() - started
+    # The burst ends with the servers' last answer (not when the last slow phone has slept after it).
+    seconds, measured = answered[0] - started, time.perf_counter() - started  # CPU is read over `measured`
     # Sustained: while every phone slot was busy (until the last phone began); after it, the burst drains and
     # a faster layout spends a larger share of its shorter run waiting on the last few phones' slow links.
     steady = max(day_starts) - started
-    steady_rate = sum(n for when, n in stored if when <= started + steady) / steady if steady > 0 else 0.0
+    steady_assists = sum(n for when, n in stored if when <= started + steady)
     (busy, total), phones_cpu = _machine_cpu(machine), time.process_time() - phones_cpu
     app_cpu = cpu_seconds(app_pids) - app_cpu
     expected = sum(count for _, count in plans)
@@ -234,8 +279,10 @@ def _burst(args, base, people, fleet):
         "expected": expected,
         "seconds": seconds,
         "rate": expected / seconds,
-        "steady_rate": steady_rate,
+        "steady_rate": steady_assists / steady if steady > 0 else 0.0,
+        "steady_assists": steady_assists,
         "steady_seconds": steady,
+        "latencies": latencies,
         "p50": quantiles[49],
         "p95": quantiles[94],
         "p99": quantiles[98],
@@ -248,7 +295,7 @@ def _burst(args, base, people, fleet):
         "server_cpu_ms": max(0.0, busy - phones_cpu) * 1000 / expected,
         # The app servers alone (masters and workers), and how much of their CPU budget they used.
         "app_cpu_ms": app_cpu * 1000 / expected,
-        "app_budget_used": app_cpu / (seconds * args.server_cores * len(fleet)) if args.server_cores else None,
+        "app_budget_used": app_cpu / (measured * args.server_cores * len(fleet)) if args.server_cores else None,
         "tally_households": tally.json()["total"]["households"],
         "tally_persons": tally.json()["total"]["persons"],
     }

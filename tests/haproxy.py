@@ -22,7 +22,7 @@ def available():
 
 
 class HAProxy:
-    """Round robin over the given servers' ports, each checked on /readyz twice a second."""
+    """Least connections over the given servers' ports, each checked on /readyz twice a second."""
 
     def __init__(self, ports, wait=True):
         self.port = free_port()
