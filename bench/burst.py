@@ -148,7 +148,7 @@ def _layout(args, servers):
             for _ in range(servers)
         ]
         # One server behind the balancer too, as in production: the two layouts differ in the servers alone.
-        balancer = HAProxy([s.port for s in fleet])
+        balancer = HAProxy([s.port for s in fleet], maxconn=fleet[0].concurrency)
         result = _burst(args, balancer.url, people, fleet)
         result.update(_check(url, result["expected"]))
         result["tallies_ok"] = _tallies_ok(result)

@@ -24,12 +24,15 @@ def available():
 class HAProxy:
     """Least connections over the given servers' ports, each checked on /readyz twice a second."""
 
-    def __init__(self, ports, wait=True):
+    def __init__(self, ports, wait=True, maxconn=None):
+        """Balance the servers on `ports`; with maxconn, each server gets at most that many requests at once
+        (its workers × threads) and the rest wait in the balancer's queue, as docs/deploy.md advises."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = tempfile.mkdtemp(prefix="jb-haproxy-")
+        limit = f" maxconn {maxconn}" if maxconn else ""
         servers = "".join(
-            f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 3 rise 2\n" for i, p in enumerate(ports)
+            f"  server app{i} 127.0.0.1:{p} check inter 500ms fall 3 rise 2{limit}\n" for i, p in enumerate(ports)
         )
         busy = os.path.join(self.dir, "503.http")
         with open(busy, "wb") as f:
@@ -43,6 +46,9 @@ class HAProxy:
                 # An idle phone's connection goes after 5 s: with only `timeout client`, 500 phones done with
                 # their upload kept every slot of `maxconn` for a minute and the next sign-in waited.
                 "  timeout http-keep-alive 5s\n"
+                # A request waiting for a server's free thread (maxconn) gets the busy answer after 15 s, before
+                # the phone's own 30 s timeout (the default, `timeout connect`, would turn it away after 2 s).
+                "  timeout queue 15s\n"
                 f"  option forwardfor\n  errorfile 503 {busy}\n"
                 "frontend web\n"
                 f"  bind 127.0.0.1:{self.port}\n  default_backend app\n"

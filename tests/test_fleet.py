@@ -49,7 +49,7 @@ def fleet():
     env = {"DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "2", **queue}
     servers = [Server(through, workers=2, env=env) for _ in range(2)]
     worker = Worker(through, queue["QUEUE_URL"], queue["QUEUE_NAME"])
-    balancer = haproxy.HAProxy([s.port for s in servers])
+    balancer = haproxy.HAProxy([s.port for s in servers], maxconn=servers[0].concurrency)
     try:
         yield balancer.url, servers, url
     finally:
