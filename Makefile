@@ -88,7 +88,7 @@ bench: setup
 	$(PY) -m bench.exports
 	$(PY) -m bench.pwa
 
-## bench-burst: the end-of-day burst (500 phones, 10 kabupaten) through HAProxy to two servers vs one (needs haproxy, pgbouncer)
+## bench-burst: the end-of-day burst (500 phones, 10 kabupaten) through HAProxy, two app servers vs one (needs haproxy, pgbouncer)
 bench-burst: setup
 	$(PY) -m bench.burst $(BURST_ARGS)
 

@@ -1,9 +1,10 @@
-"""Benchmark: the end-of-day upload burst, through HAProxy to two app servers, against one server in the same run.
+"""Benchmark: the end-of-day upload burst, through HAProxy to two app servers, against one in the same run.
 
 Hundreds of simulated phones in ten kabupaten each push a day's records (an outreach and 100-300 assists, in
 batches of 200 as the PWA sends them). Some phones are on a slow, lossy link: they pause between batches and
 sometimes lose an answer, so they send the same batch again. Every phone honours Retry-After with jitter of its
-own, as the PWA does. Both layouts go through a real PgBouncer to one PostgreSQL, each on a fresh database.
+own, as the PWA does. Both layouts go through HAProxy and a real PgBouncer to one PostgreSQL, each on a fresh
+database; `--rounds` repeats them in alternating order.
 At the end the database is checked: every record there exactly once, and the tallies equal a direct count.
 
 Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
