@@ -1,7 +1,7 @@
 """Several app servers behind a real load balancer (HAProxy), through a real PgBouncer, on one PostgreSQL.
 
 The layout of a national deployment, small: two gunicorn servers with gthread workers, HAProxy checking
-/readyz, PgBouncer in transaction mode. Bounded: a few thousand records, about a minute.
+/readyz, PgBouncer in transaction mode. Bounded: a few thousand records, about a minute and a half.
 """
 
 import random
@@ -180,3 +180,62 @@ def test_the_balancer_says_busy_like_the_app_when_no_server_answers():
         balancer.stop()
     assert resp.status_code == 503 and resp.headers["Content-Type"] == "application/problem+json"
     assert resp.json()["problem"] == "service.busy" and int(resp.headers["Retry-After"]) == 10
+
+
+def test_the_balancer_keeps_a_server_whose_threads_are_all_busy():
+    """Per-server maxconn: the server holds only what its threads serve, the rest wait in HAProxy's queue, and the
+    /readyz probe is answered within one request; a busy but healthy server is never marked down.
+
+    Without maxconn the probe waits behind every queued push past `timeout check` and HAProxy answers everyone
+    with its own 503 (seen in `make bench-burst`). Here every push waits on its account's lock for 1.5 s, from
+    24 phones at once on one server of 4 threads, for longer than three missed probes would take.
+    """
+    haproxy.require()
+    if not (postgres_available() and pgbouncer_available()):
+        pytest.skip("PostgreSQL or PgBouncer missing; required when CI=true")
+    url = create_pg_database("jb_busy")
+    prepare_database(url)
+    people, _ = _users(url, 24)
+    locker = sa.create_engine(url)
+    with locker.connect() as conn:
+        ids = dict(conn.execute(sa.text("SELECT username, id FROM users")).all())
+    bouncer = PgBouncer(pool_size=10)
+    server = Server(bouncer.url(url), workers=1, env={"DB_LOCK_TIMEOUT_MS": "1500"})
+    balancer = haproxy.HAProxy([server.port], maxconn=server.concurrency)
+    answers, release = [], threading.Event()
+    try:
+        phones = [Phone(balancer.url, *c) for c in people]
+        with locker.connect() as conn:
+            for name, _ in people:  # what a batch of each account, in progress elsewhere, would hold
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k, :u)"), {"k": 0x4A42, "u": ids[name]})
+
+            def keep_pushing(phone):
+                while not release.is_set():
+                    try:
+                        resp = phone.push(outreach_with_assists(1), timeout=30)
+                    except requests.RequestException as e:
+                        answers.append(("network", None, str(e)[:200]))
+                        continue
+                    answers.append((resp.status_code, resp.headers.get("X-Request-ID"), resp.text[:200]))
+
+            threads = [threading.Thread(target=keep_pushing, args=(p,)) for p in phones]
+            for t in threads:
+                t.start()
+            time.sleep(20)  # three probes missing a 5 s `timeout check` would take about 16 s
+            release.set()
+            for t in threads:
+                t.join(40)
+            conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
+        assert len(answers) >= 24
+        # Every answer is the app's own (it echoes the balancer's request id): the app's 503 for the lock wait,
+        # never the balancer's (no server left to ask).
+        assert {(status, rid is not None) for status, rid, _ in answers} == {(503, True)}, answers[:5]
+        assert all("service.busy" in text for _, _, text in answers)
+        assert requests.get(f"{balancer.url}/readyz", timeout=5).status_code == 200
+    finally:
+        release.set()
+        locker.dispose()
+        balancer.stop()
+        server.stop()
+        bouncer.stop()
+        drop_pg_database(url)
