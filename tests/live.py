@@ -46,9 +46,9 @@ class Server:
         master and its workers share that much CPU (a CpuBudget), as if the server had a machine of its own."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        # Requests it serves at once: workers × threads (4 threads is gunicorn.conf.py's default).
-        self.concurrency = workers * int((env or {}).get("GUNICORN_THREADS", "4"))
         env = _env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
+        # Requests it serves at once: workers × threads (4 threads is gunicorn.conf.py's default).
+        self.concurrency = workers * int(env.get("GUNICORN_THREADS", "4"))
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
         self.budget = CpuBudget(cores) if cores else None
         if self.budget:

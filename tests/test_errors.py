@@ -5,6 +5,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from server.services.changes import PUSH_LOCK
 from tests.conftest import make_app
 from tests.factories import login, outreach_with_assists, push
 
@@ -93,7 +94,7 @@ def test_locked_database_answers_busy_then_recovers(app, petugas, backend, db_ur
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 # What a second batch of the same account (sent through another server) holds.
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :u)"), {"k": 0x4A42, "u": account})
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :u)"), {"k": PUSH_LOCK, "u": account})
             locked.set()
             release.wait(10)
             conn.rollback()

@@ -14,6 +14,7 @@ import requests
 import sqlalchemy as sa
 
 from server.jobs import make_huey
+from server.services.changes import PUSH_LOCK
 from tests import haproxy
 from tests.conftest import (
     REDIS_URL,
@@ -207,7 +208,7 @@ def test_the_balancer_keeps_a_server_whose_threads_are_all_busy():
         phones = [Phone(balancer.url, *c) for c in people]
         with locker.connect() as conn:
             for name, _ in people:  # what a batch of each account, in progress elsewhere, would hold
-                conn.execute(sa.text("SELECT pg_advisory_lock(:k, :u)"), {"k": 0x4A42, "u": ids[name]})
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k, :u)"), {"k": PUSH_LOCK, "u": ids[name]})
 
             def keep_pushing(phone):
                 while not release.is_set():

@@ -18,7 +18,7 @@ from server.models import SyncCounter
 from server.queries import paging
 
 # The class of the advisory locks that put one account's pushes in a row (the object is the account's id).
-_PUSH_LOCK = 0x4A42
+PUSH_LOCK = 0x4A42
 _XID_WRAP = 2**32
 
 
@@ -35,7 +35,7 @@ def serialise_account(user_id):
     if not _postgres():
         return
     started = time.perf_counter()
-    unit_of_work.exclusive(_PUSH_LOCK, user_id)
+    unit_of_work.exclusive(PUSH_LOCK, user_id)
     metrics.observe_lock_wait(time.perf_counter() - started)
 
 
