@@ -27,7 +27,7 @@ from bench.push import NO_CROSSCHECK, cpu_seconds
 from tests.conftest import create_pg_database, drop_pg_database, make_app, postgres_available, prepare_database
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data
 from tests.haproxy import HAProxy
-from tests.live import Phone, Server
+from tests.live import CpuBudget, Phone, Server
 from tests.pgbouncer import PgBouncer
 
 KABUPATEN = tuple(f"35.{n:02d}" for n in range(1, 11))  # ten kabupaten of Jawa Timur
@@ -61,6 +61,11 @@ def main():
     args = parser.parse_args()
     if not postgres_available():
         raise SystemExit("PostgreSQL is not reachable at TEST_DATABASE_URL; the benchmark needs it.")
+    if args.server_cores:
+        try:
+            CpuBudget(args.server_cores).remove()
+        except RuntimeError as exc:
+            raise SystemExit(f"{exc}; leave out --server-cores to let the servers use the whole machine") from exc
     runs = {1: [], 2: []}
     for n in range(args.rounds):
         for servers in (1, 2) if n % 2 == 0 else (2, 1):
