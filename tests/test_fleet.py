@@ -4,6 +4,7 @@ The layout of a national deployment, small: two gunicorn servers with gthread wo
 /readyz, PgBouncer in transaction mode. Bounded: a few thousand records, about a minute and a half.
 """
 
+import contextlib
 import random
 import threading
 import time
@@ -32,35 +33,47 @@ from tests.pgbouncer import available as pgbouncer_available
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def fleet():
-    """(load balancer URL, [servers], database URL): two servers behind HAProxy, through PgBouncer."""
+@contextlib.contextmanager
+def _layout(name, servers, workers, env):
+    """(balancer, [servers], database URL, PgBouncer's URL): gunicorn servers behind HAProxy, through PgBouncer,
+    on a new database."""
     if not postgres_available():
         pytest.skip("PostgreSQL not reachable; required when CI=true")
     haproxy.require()
     if not pgbouncer_available():
         pytest.skip("pgbouncer not installed; required when CI=true")
+    url = create_pg_database(name)
+    bouncer, fleet, balancer = None, [], None
+    try:
+        prepare_database(url)
+        bouncer = PgBouncer(pool_size=10)
+        fleet = [Server(bouncer.url(url), workers=workers, env=env) for _ in range(servers)]
+        balancer = haproxy.HAProxy([s.port for s in fleet], maxconn=fleet[0].concurrency)
+        yield balancer, fleet, url, bouncer.url(url)
+    finally:
+        if balancer:
+            balancer.stop()
+        for s in fleet:
+            s.stop()
+        if bouncer:
+            bouncer.stop()
+        drop_pg_database(url)
+
+
+@pytest.fixture
+def fleet():
+    """(load balancer URL, [servers], database URL): two servers behind HAProxy, through PgBouncer, a job worker."""
     if not redis_available():
         pytest.skip("Redis not reachable; required when CI=true")
-    url = create_pg_database("jb_fleet")
-    prepare_database(url)
-    bouncer = PgBouncer(pool_size=10)
-    through = bouncer.url(url)
     queue = {"QUEUE_URL": REDIS_URL, "QUEUE_NAME": f"jb-fleet-{uuid.uuid4().hex[:10]}"}
     env = {"DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "2", **queue}
-    servers = [Server(through, workers=2, env=env) for _ in range(2)]
-    worker = Worker(through, queue["QUEUE_URL"], queue["QUEUE_NAME"])
-    balancer = haproxy.HAProxy([s.port for s in servers], maxconn=servers[0].concurrency)
-    try:
-        yield balancer.url, servers, url
-    finally:
-        balancer.stop()
-        worker.stop()
-        for s in servers:
-            s.stop()
-        bouncer.stop()
-        drop_pg_database(url)
-        make_huey(queue["QUEUE_URL"], queue["QUEUE_NAME"]).flush()
+    with _layout("jb_fleet", 2, 2, env) as (balancer, servers, url, through):
+        worker = Worker(through, queue["QUEUE_URL"], queue["QUEUE_NAME"])
+        try:
+            yield balancer.url, servers, url
+        finally:
+            worker.stop()
+            make_huey(queue["QUEUE_URL"], queue["QUEUE_NAME"]).flush()
 
 
 def _users(url, n):
@@ -188,55 +201,44 @@ def test_the_balancer_keeps_a_server_whose_threads_are_all_busy():
     /readyz probe is answered within one request; a busy but healthy server is never marked down.
 
     Without maxconn the probe waits behind every queued push past `timeout check` and HAProxy answers everyone
-    with its own 503 (seen in `make bench-burst`). Here every push waits on its account's lock for 1.5 s, from
-    24 phones at once on one server of 4 threads, for longer than three missed probes would take.
+    with its own 503 (seen in the burst benchmark, bench/burst.py). Here every push waits on its account's lock
+    for 1.5 s, from 24 phones at once on one server of 4 threads, for longer than three missed probes would take.
     """
-    haproxy.require()
-    if not (postgres_available() and pgbouncer_available()):
-        pytest.skip("PostgreSQL or PgBouncer missing; required when CI=true")
-    url = create_pg_database("jb_busy")
-    prepare_database(url)
-    people, _ = _users(url, 24)
-    locker = sa.create_engine(url)
-    with locker.connect() as conn:
-        ids = dict(conn.execute(sa.text("SELECT username, id FROM users")).all())
-    bouncer = PgBouncer(pool_size=10)
-    server = Server(bouncer.url(url), workers=1, env={"DB_LOCK_TIMEOUT_MS": "1500"})
-    balancer = haproxy.HAProxy([server.port], maxconn=server.concurrency)
     answers, release = [], threading.Event()
-    try:
-        phones = [Phone(balancer.url, *c) for c in people]
-        with locker.connect() as conn:
-            for name, _ in people:  # what a batch of each account, in progress elsewhere, would hold
-                conn.execute(sa.text("SELECT pg_advisory_lock(:k, :u)"), {"k": PUSH_LOCK, "u": ids[name]})
+    with _layout("jb_busy", 1, 1, {"DB_LOCK_TIMEOUT_MS": "1500"}) as (balancer, _servers, url, _through):
+        people, _ = _users(url, 24)
+        locker = sa.create_engine(url)
+        try:
+            with locker.connect() as conn:
+                ids = dict(conn.execute(sa.text("SELECT username, id FROM users")).all())
+            phones = [Phone(balancer.url, *c) for c in people]
+            with locker.connect() as conn:
+                for name, _ in people:  # what a batch of each account, in progress elsewhere, would hold
+                    conn.execute(sa.text("SELECT pg_advisory_lock(:k, :u)"), {"k": PUSH_LOCK, "u": ids[name]})
 
-            def keep_pushing(phone):
-                while not release.is_set():
-                    try:
-                        resp = phone.push(outreach_with_assists(1), timeout=30)
-                    except requests.RequestException as e:
-                        answers.append(("network", None, str(e)[:200]))
-                        continue
-                    answers.append((resp.status_code, resp.headers.get("X-Request-ID"), resp.text[:200]))
+                def keep_pushing(phone):
+                    while not release.is_set():
+                        try:
+                            resp = phone.push(outreach_with_assists(1), timeout=30)
+                        except requests.RequestException as e:
+                            answers.append(("network", None, str(e)[:200]))
+                            continue
+                        answers.append((resp.status_code, resp.headers.get("X-Request-ID"), resp.text[:200]))
 
-            threads = [threading.Thread(target=keep_pushing, args=(p,)) for p in phones]
-            for t in threads:
-                t.start()
-            time.sleep(20)  # three probes missing a 5 s `timeout check` would take about 16 s
+                threads = [threading.Thread(target=keep_pushing, args=(p,)) for p in phones]
+                for t in threads:
+                    t.start()
+                time.sleep(20)  # three probes missing a 5 s `timeout check` would take about 16 s
+                release.set()
+                for t in threads:
+                    t.join(40)
+                conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
+            assert len(answers) >= 24
+            # Every answer is the app's own (it echoes the balancer's request id): the app's 503 for the lock
+            # wait, never the balancer's (no server left to ask).
+            assert {(status, rid is not None) for status, rid, _ in answers} == {(503, True)}, answers[:5]
+            assert all("service.busy" in text for _, _, text in answers)
+            assert requests.get(f"{balancer.url}/readyz", timeout=5).status_code == 200
+        finally:
             release.set()
-            for t in threads:
-                t.join(40)
-            conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
-        assert len(answers) >= 24
-        # Every answer is the app's own (it echoes the balancer's request id): the app's 503 for the lock wait,
-        # never the balancer's (no server left to ask).
-        assert {(status, rid is not None) for status, rid, _ in answers} == {(503, True)}, answers[:5]
-        assert all("service.busy" in text for _, _, text in answers)
-        assert requests.get(f"{balancer.url}/readyz", timeout=5).status_code == 200
-    finally:
-        release.set()
-        locker.dispose()
-        balancer.stop()
-        server.stop()
-        bouncer.stop()
-        drop_pg_database(url)
+            locker.dispose()
