@@ -4,13 +4,15 @@ Hundreds of simulated phones in ten kabupaten each push a day's records (an outr
 batches of 200 as the PWA sends them). Some phones are on a slow, lossy link: they pause between batches and
 sometimes lose an answer, so they send the same batch again. Every phone honours Retry-After with jitter of its
 own, as the PWA does. Both layouts go through HAProxy and a real PgBouncer to one PostgreSQL, each on a fresh
-database; `--rounds` repeats them in alternating order.
-At the end the database is checked: every record there exactly once, and the tallies equal a direct count.
+database, and stand for the whole run with their phones signed in. Each round is another day: every phone uploads
+that day's records to one layout, then to the other (the order alternating, one-two, two-one, ...).
+After each day the database is checked: every record there exactly once, and the tallies equal a direct count.
 
 Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -54,8 +56,8 @@ def main():
         "--rounds",
         type=int,
         default=1,
-        help="run both layouts this many times, in alternating order (one-two, two-one, ...), so that a drift in "
-        "the machine's speed weighs on both alike",
+        help="days of uploads, each to both layouts in alternating order (one-two, two-one, ...), so that a drift "
+        "in the machine's speed weighs on both alike",
     )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
@@ -66,10 +68,22 @@ def main():
             CpuBudget(args.server_cores).remove()
         except RuntimeError as exc:
             raise SystemExit(f"{exc}; leave out --server-cores to let the servers use the whole machine") from exc
+    if args.rounds * args.max_assists > 9999:
+        raise SystemExit(
+            "--rounds × --max-assists must stay under 10,000: each day's KK numbers need serials of their own"
+        )
     runs = {1: [], 2: []}
-    for n in range(args.rounds):
-        for servers in (1, 2) if n % 2 == 0 else (2, 1):
-            runs[servers].append(_layout(args, servers))
+    with contextlib.ExitStack() as stack:
+        # Both layouts stand for the whole run; only the one being measured has work.
+        began = time.perf_counter()
+        layouts = {servers: stack.enter_context(_Layout(args, servers)) for servers in (1, 2)}
+        print(
+            f"both layouts up, {args.phones} phones signed in to each: {time.perf_counter() - began:.0f} s", flush=True
+        )
+        for n in range(args.rounds):
+            for servers in (1, 2) if n % 2 == 0 else (2, 1):
+                runs[servers].append(layouts[servers].day(n))
+                print(f"day {n + 1}, {servers} server(s): {runs[servers][-1]['rate']:,.0f} assists/s", flush=True)
     if args.server_cores:
         print(f"\nEach app server limited to {args.server_cores:g} of this machine's {os.cpu_count()} cores")
     for n in range(args.rounds):
@@ -77,11 +91,10 @@ def main():
             print(f"\nRound {n + 1}")
         for name, r in (("one app server", runs[1][n]), ("two app servers", runs[2][n])):
             _report(name, r, args)
-        print(
-            f"  two / one: {_ratio(runs, n, 'rate'):.2f} over the burst, {_ratio(runs, n, 'steady_rate'):.2f} sustained"
-        )
+        burst, sustained = _ratio(runs[2][n], runs[1][n], "rate"), _ratio(runs[2][n], runs[1][n], "steady_rate")
+        print(f"  two / one: {burst:.2f} over the burst, {sustained:.2f} sustained")
     one, two = _pooled(runs[1]), _pooled(runs[2])
-    ratio, sustained = two["rate"] / one["rate"], two["steady_rate"] / one["steady_rate"]
+    ratio, sustained = _ratio(two, one, "rate"), _ratio(two, one, "steady_rate")
     rounds = f" over {args.rounds} rounds (all assists / all seconds)" if args.rounds > 1 else ""
     print(f"\nTwo servers / one server{rounds}: {ratio:.2f} over the whole burst, {sustained:.2f} sustained\n")
     for key, r in (("one", one), ("two", two)):
@@ -115,8 +128,9 @@ def _report(name, r, args):
     print(f"  check: lost {r['lost']}, duplicated {r['duplicated']}, tallies {tallies}")
 
 
-def _ratio(runs, n, key):
-    return runs[2][n][key] / runs[1][n][key] if runs[1][n][key] else 0.0
+def _ratio(two, one, key):
+    """Return two's figure over one's (not a number when one's is 0: too few phones to fill every slot)."""
+    return two[key] / one[key] if one[key] else float("nan")
 
 
 def _pooled(results):
@@ -138,35 +152,57 @@ def _pooled(results):
     }
 
 
-def _layout(args, servers):
-    url = create_pg_database("jb_burst")
-    bouncer = None
-    fleet = []
-    balancer = None
-    try:
-        prepare_database(url, areas=KABUPATEN)
-        people = _make_users(url, args.phones)
-        bouncer = PgBouncer(pool_size=20)
-        env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
-        env.update(NO_CROSSCHECK)
-        fleet = [
-            Server(bouncer.url(url), workers=args.workers, env=env, timeout=120, cores=args.server_cores)
-            for _ in range(servers)
-        ]
-        # One server behind the balancer too, as in production: the two layouts differ in the servers alone.
-        balancer = HAProxy([s.port for s in fleet], maxconn=fleet[0].concurrency)
-        result = _burst(args, balancer.url, people, fleet)
-        result.update(_check(url, result["expected"]))
+class _Layout:
+    """One layout for the whole run: a fresh database, PgBouncer, app servers behind HAProxy, phones signed in."""
+
+    def __init__(self, args, servers):
+        self.args = args
+        self.url = create_pg_database("jb_burst")
+        self.bouncer, self.fleet, self.balancer = None, [], None
+        try:
+            prepare_database(self.url, areas=KABUPATEN)
+            people = _make_users(self.url, args.phones)
+            self.bouncer = PgBouncer(pool_size=20)
+            env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
+            env.update(NO_CROSSCHECK)
+            self.fleet = [
+                Server(self.bouncer.url(self.url), workers=args.workers, env=env, timeout=120) for _ in range(servers)
+            ]
+            # One server behind the balancer too, as in production: the two layouts differ in the servers alone.
+            self.balancer = HAProxy([s.port for s in self.fleet], maxconn=self.fleet[0].concurrency)
+            with ThreadPoolExecutor(16) as pool:
+                self.phones = list(pool.map(lambda p: _signed_in(self.balancer.url, p), people[:-1]))
+            self.admin = _signed_in(self.balancer.url, people[-1])
+            if args.server_cores:  # only now: a quarter core would take minutes over 500 sign-ins (Argon2id)
+                for server in self.fleet:
+                    server.hold_to(args.server_cores)
+            self.desa = [p[2] for p in people[:-1]]
+        except BaseException:
+            self.stop()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def day(self, n):
+        """Run day n's burst (every phone uploads that day's records) and check what arrived."""
+        result = _burst(self, n)
+        result.update(_check(self.url, result["expected"], result["serials"]))
         result["tallies_ok"] = _tallies_ok(result)
         return result
-    finally:
-        if balancer:
-            balancer.stop()
-        for s in fleet:
+
+    def stop(self):
+        """Stop the balancer, the servers and PgBouncer, and drop the database."""
+        if self.balancer:
+            self.balancer.stop()
+        for s in self.fleet:
             s.stop()
-        if bouncer:
-            bouncer.stop()
-        drop_pg_database(url)
+        if self.bouncer:
+            self.bouncer.stop()
+        drop_pg_database(self.url)
 
 
 def _make_users(url, n):
@@ -193,15 +229,16 @@ def _make_users(url, n):
     return people
 
 
-def _plan(index, desa, rng, args):
-    """Return one phone's day as batches: its outreach first, then 100-300 assists with KK numbers of its own."""
+def _plan(index, desa, rng, args, day):
+    """Return one phone's day as batches: its outreach first, then 100-300 assists with KK numbers of its own
+    (serials from day × --max-assists, so that no two days share one)."""
     oid = uuid.uuid4()
     region = desa[:8].replace(".", "")
     count = rng.randint(args.min_assists, args.max_assists)
-    day, month, year = 1 + index % 28, 1 + (index // 28) % 12, 60 + index // 336
+    dd, month, year, first = 1 + index % 28, 1 + (index // 28) % 12, 60 + index // 336, day * args.max_assists
     muts = [mutation("outreach", outreach_data(desa_code=desa), oid)]
     for n in range(1, count + 1):
-        number = kk(region=region, day=day, month=month, year=year, serial=n)
+        number = kk(region=region, day=dd, month=month, year=year, serial=first + n)
         muts.append(mutation("assist", assist_data(oid, n, kk_number=number, members=1 + n % 6)))
     return [muts[i : i + args.batch] for i in range(0, len(muts), args.batch)], count
 
@@ -216,12 +253,10 @@ def _signed_in(base, person):
     raise RuntimeError(f"{person[0]} could not sign in")
 
 
-def _burst(args, base, people, fleet):
-    rng = random.Random(args.seed)
-    petugas, admin = people[:-1], people[-1]
-    with ThreadPoolExecutor(16) as pool:
-        phones = list(pool.map(lambda p: _signed_in(base, p), petugas))
-    plans = [_plan(i, p[2], rng, args) for i, p in enumerate(petugas)]
+def _burst(layout, n):
+    args, phones = layout.args, layout.phones
+    rng = random.Random(args.seed + n)  # the same day's work for both layouts
+    plans = [_plan(i, desa, rng, args, n) for i, desa in enumerate(layout.desa)]
     lossy = set(rng.sample(range(len(phones)), int(len(phones) * args.lossy)))
     latencies, statuses, resent, lock = [], Counter(), [0], threading.Lock()
     stored, day_starts = [], []  # (when, assists) of each batch's first 200; when each phone began
@@ -262,7 +297,7 @@ def _burst(args, base, people, fleet):
             if i in lossy:
                 time.sleep(0.3 + random.random() * 0.7)  # a slow link
 
-    app_pids = [pid for server in fleet for pid in (server.proc.pid, *server.worker_pids())]
+    app_pids = [pid for server in layout.fleet for pid in (server.proc.pid, *server.worker_pids())]
     app_cpu = cpu_seconds(app_pids)
     started, machine, phones_cpu = time.perf_counter(), _machine_cpu(), time.process_time()
     with ThreadPoolExecutor(args.concurrency) as pool:
@@ -277,8 +312,8 @@ def _burst(args, base, people, fleet):
     app_cpu = cpu_seconds(app_pids) - app_cpu
     expected = sum(count for _, count in plans)
     quantiles = statistics.quantiles(latencies, n=100)
-    admin_phone = Phone(base, admin[0], admin[1])
-    tally = admin_phone.http.get(f"{base}/api/v1/tallies", params={"area": "35", "by": "child"}, timeout=60)
+    base = layout.balancer.url
+    tally = layout.admin.http.get(f"{base}/api/v1/tallies", params={"area": "35", "by": "child"}, timeout=60)
     return {
         "phones": len(phones),
         "assists": expected,
@@ -301,7 +336,8 @@ def _burst(args, base, people, fleet):
         "server_cpu_ms": max(0.0, busy - phones_cpu) * 1000 / expected,
         # The app servers alone (masters and workers), and how much of their CPU budget they used.
         "app_cpu_ms": app_cpu * 1000 / expected,
-        "app_budget_used": app_cpu / (measured * args.server_cores * len(fleet)) if args.server_cores else None,
+        "app_budget_used": app_cpu / (measured * args.server_cores * len(layout.fleet)) if args.server_cores else None,
+        "serials": (n * args.max_assists + 1, (n + 1) * args.max_assists),
         "tally_households": tally.json()["total"]["households"],
         "tally_persons": tally.json()["total"]["persons"],
     }
@@ -317,17 +353,21 @@ def _machine_cpu(since=None):
     return now if since is None else (now[0] - since[0], now[1] - since[1])
 
 
-def _check(url, expected):
-    """Count in the database what arrived: lost and duplicated records, and the tallies against a direct count."""
+def _check(url, expected, serials):
+    """Count in the database what arrived on one day (its KK serials): lost and duplicated records; and every
+    day's records, for the tallies to be checked against a direct count."""
+    day = sa.text(
+        "SELECT count(*), count(DISTINCT kk_number) FROM assists"
+        " WHERE substr(kk_number, 13, 4)::int BETWEEN :lo AND :hi"
+    )
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            found = conn.execute(sa.text("SELECT count(*) FROM assists")).scalar()
-            distinct = conn.execute(sa.text("SELECT count(DISTINCT kk_number) FROM assists")).scalar()
-            persons = conn.execute(sa.text("SELECT coalesce(sum(members), 0) FROM assists")).scalar()
+            found, distinct = conn.execute(day, {"lo": serials[0], "hi": serials[1]}).one()
+            total, persons = conn.execute(sa.text("SELECT count(*), coalesce(sum(members), 0) FROM assists")).one()
     finally:
         engine.dispose()
-    return {"lost": expected - distinct, "duplicated": found - distinct, "found": found, "direct_persons": persons}
+    return {"lost": expected - distinct, "duplicated": found - distinct, "found": total, "direct_persons": persons}
 
 
 def _tallies_ok(result):

@@ -41,18 +41,15 @@ def _env(db_url, **settings):
 class Server:
     """A gunicorn master with its workers, serving the app on a database URL."""
 
-    def __init__(self, db_url, workers=2, env=None, timeout=60, log=None, cores=None):
-        """Start the server; with log (a path), its access and error logs are written there; with cores, the
-        master and its workers share that much CPU (a CpuBudget), as if the server had a machine of its own."""
+    def __init__(self, db_url, workers=2, env=None, timeout=60, log=None):
+        """Start the server; with log (a path), its access and error logs are written there."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = _env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
         # Requests it serves at once: workers × threads (4 threads is gunicorn.conf.py's default).
         self.concurrency = workers * int(env.get("GUNICORN_THREADS", "4"))
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
-        self.budget = CpuBudget(cores) if cores else None
-        if self.budget:
-            cmd = self.budget.command(cmd)
+        self.budget = None
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None
         self.proc = subprocess.Popen([*cmd, "server:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -67,6 +64,12 @@ class Server:
             except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
+
+    def hold_to(self, cores):
+        """From now on the master and its workers (and those it starts later) share that much CPU (a CpuBudget),
+        as if the server had a machine of its own."""
+        self.budget = CpuBudget(cores)
+        self.budget.enter([self.proc.pid, *self.worker_pids()])
 
     def worker_pids(self):
         """Return the pids of the current workers."""
@@ -97,7 +100,7 @@ class Server:
 
 
 class CpuBudget:
-    """A share of the machine's CPU (a Linux cgroup with a CFS quota) that the processes started in it share.
+    """A share of the machine's CPU (a Linux cgroup with a CFS quota) that the processes in it share.
 
     For benchmarks that stand several servers on one machine: each gets the same fixed budget, so adding a
     server adds CPU as another machine would. Needs root and a cgroup `cpu` controller (v1, or v2 with `cpu`
@@ -121,9 +124,10 @@ class CpuBudget:
             self.remove()
             raise RuntimeError(f"cannot make a CPU budget in {base} (root and a cgroup cpu controller): {exc}") from exc
 
-    def command(self, cmd):
-        """Return cmd started inside the budget: the shell enters the cgroup, then becomes the command."""
-        return ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(self.dir / "cgroup.procs"), *cmd]
+    def enter(self, pids):
+        """Move running processes (with all their threads) into the budget; their children are born in it."""
+        for pid in pids:
+            (self.dir / "cgroup.procs").write_text(str(pid))
 
     def remove(self):
         """Remove the cgroup (once its processes are gone)."""
