@@ -5,7 +5,9 @@ batches of 200 as the PWA sends them). Some phones are on a slow, lossy link: th
 sometimes lose an answer, so they send the same batch again. Every phone honours Retry-After with jitter of its
 own, as the PWA does. Both layouts go through HAProxy and a real PgBouncer to one PostgreSQL, each on a fresh
 database, and stand for the whole run with their phones signed in. Each round is another day: every phone uploads
-that day's records to one layout, then to the other (the order alternating, one-two, two-one, ...).
+that day's records to one layout, then to the other (the order alternating, one-two, two-one, ...), or with
+`--together` to both at the same moment, each layout with its own phones: the two are then compared over the
+seconds when both had every phone slot busy, so that the machine's drift from minute to minute weighs on both.
 After each day the database is checked: every record there exactly once, and the tallies equal a direct count.
 
 Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
@@ -59,6 +61,12 @@ def main():
         help="days of uploads, each to both layouts in alternating order (one-two, two-one, ...), so that a drift "
         "in the machine's speed weighs on both alike",
     )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="each day, both layouts at the same moment (each with its own phones), compared over the seconds when "
+        "both had every phone slot busy: a drift in the machine's speed then weighs on both at once",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if not postgres_available():
@@ -74,16 +82,29 @@ def main():
         )
     runs = {1: [], 2: []}
     with contextlib.ExitStack() as stack:
-        # Both layouts stand for the whole run; only the one being measured has work.
+        # Both layouts stand for the whole run; a day goes to one and then the other, or to both at once.
         began = time.perf_counter()
         layouts = {servers: stack.enter_context(_Layout(args, servers)) for servers in (1, 2)}
         print(
             f"both layouts up, {args.phones} phones signed in to each: {time.perf_counter() - began:.0f} s", flush=True
         )
         for n in range(args.rounds):
+            if args.together:
+                with ThreadPoolExecutor(2) as pool:
+                    one, two = (f.result() for f in [pool.submit(layouts[servers].day, n) for servers in (1, 2)])
+                runs[1].append(one)
+                runs[2].append(two)
+                side = _side_by_side(one, two)
+                print(f"day {n + 1}, side by side: two / one {side['ratio']:.2f}", flush=True)
+                continue
             for servers in (1, 2) if n % 2 == 0 else (2, 1):
                 runs[servers].append(layouts[servers].day(n))
                 print(f"day {n + 1}, {servers} server(s): {runs[servers][-1]['rate']:,.0f} assists/s", flush=True)
+    _print_results(args, runs)
+
+
+def _print_results(args, runs):
+    """Print each round, both layouts pooled, and the `bench:` lines; side by side (--together) if so run."""
     if args.server_cores:
         print(f"\nEach app server limited to {args.server_cores:g} of this machine's {os.cpu_count()} cores")
     for n in range(args.rounds):
@@ -91,25 +112,39 @@ def main():
             print(f"\nRound {n + 1}")
         for name, r in (("one app server", runs[1][n]), ("two app servers", runs[2][n])):
             _report(name, r, args)
-        burst, sustained = _ratio(runs[2][n], runs[1][n], "rate"), _ratio(runs[2][n], runs[1][n], "steady_rate")
-        print(f"  two / one: {burst:.2f} over the burst, {sustained:.2f} sustained")
+        if args.together:
+            side = _side_by_side(runs[1][n], runs[2][n])
+            print(
+                f"  side by side, while both had every phone slot busy ({side['seconds']:.1f} s): one "
+                f"{side['one']:,.0f}, two {side['two']:,.0f} assists/s; two / one {side['ratio']:.2f}"
+            )
+        else:
+            burst, sustained = _ratio(runs[2][n], runs[1][n], "rate"), _ratio(runs[2][n], runs[1][n], "steady_rate")
+            print(f"  two / one: {burst:.2f} over the burst, {sustained:.2f} sustained")
     one, two = _pooled(runs[1]), _pooled(runs[2])
-    ratio, sustained = _ratio(two, one, "rate"), _ratio(two, one, "steady_rate")
     rounds = f" over {args.rounds} rounds (all assists / all seconds)" if args.rounds > 1 else ""
-    print(f"\nTwo servers / one server{rounds}: {ratio:.2f} over the whole burst, {sustained:.2f} sustained\n")
+    if args.together:
+        sides = [_side_by_side(a, b) for a, b in zip(runs[1], runs[2], strict=True)]
+        ratio = sum(s["two_assists"] for s in sides) / max(1, sum(s["one_assists"] for s in sides))
+        print(f"\nTwo servers / one server side by side{rounds}: {ratio:.2f}\n")
+    else:
+        ratio, sustained = _ratio(two, one, "rate"), _ratio(two, one, "steady_rate")
+        print(f"\nTwo servers / one server{rounds}: {ratio:.2f} over the whole burst, {sustained:.2f} sustained\n")
     for key, r in (("one", one), ("two", two)):
         print(f"bench: burst_{key}_assists_per_s {r['rate']:.0f} 1/s")
         print(f"bench: burst_{key}_sustained_assists_per_s {r['steady_rate']:.0f} 1/s")
         for q in ("p50", "p95", "p99"):
             print(f"bench: burst_{key}_{q}_ms {r[q]:.0f} ms")
-        print(f"bench: burst_{key}_machine_busy {r['machine_busy'] * 100:.0f} %")
-        print(f"bench: burst_{key}_server_cpu_per_assist {r['server_cpu_ms']:.2f} ms")
+        if not args.together:  # side by side, the machine's figures are both layouts' at once
+            print(f"bench: burst_{key}_machine_busy {r['machine_busy'] * 100:.0f} %")
+            print(f"bench: burst_{key}_server_cpu_per_assist {r['server_cpu_ms']:.2f} ms")
         print(f"bench: burst_{key}_app_cpu_per_assist {r['app_cpu_ms']:.3f} ms")
         print(f"bench: burst_{key}_lost {r['lost']} records")
         print(f"bench: burst_{key}_duplicated {r['duplicated']} records")
         print(f"bench: burst_{key}_5xx_not_503 {r['bad_5xx']} answers")
     print(f"bench: burst_two_to_one_ratio {ratio:.2f} ratio")
-    print(f"bench: burst_two_to_one_sustained_ratio {sustained:.2f} ratio")
+    if not args.together:
+        print(f"bench: burst_two_to_one_sustained_ratio {sustained:.2f} ratio")
 
 
 def _report(name, r, args):
@@ -121,7 +156,10 @@ def _report(name, r, args):
         f"{r['steady_rate']:,.0f} assists/s"
     )
     print(f"  answers: {dict(sorted(r['statuses'].items()))}   resent after a lost answer: {r['resent']}")
-    print(f"  machine busy {r['machine_busy']:.0%}, server CPU {r['server_cpu_ms']:.2f} ms per assist")
+    if args.together:
+        print(f"  machine busy {r['machine_busy']:.0%} over this layout's burst, the other layout's work included")
+    else:
+        print(f"  machine busy {r['machine_busy']:.0%}, server CPU {r['server_cpu_ms']:.2f} ms per assist")
     budget = f", {r['app_budget_used']:.0%} of their CPU budget" if r["app_budget_used"] is not None else ""
     print(f"  app servers' CPU {r['app_cpu_ms']:.3f} ms per assist{budget}")
     tallies = "equal a direct count" if r["tallies_ok"] else "DIFFER from a direct count"
@@ -131,6 +169,21 @@ def _report(name, r, args):
 def _ratio(two, one, key):
     """Return two's figure over one's (not a number when one's is 0: too few phones to fill every slot)."""
     return two[key] / one[key] if one[key] else float("nan")
+
+
+def _side_by_side(one, two):
+    """Return both layouts' rates over the seconds when both had every phone slot busy (--together)."""
+    start, end = max(one["started"], two["started"]), min(one["steady_end"], two["steady_end"])
+    counts = [sum(n for when, n in r["stored"] if start <= when <= end) for r in (one, two)]
+    seconds = max(end - start, 1e-9)
+    return {
+        "seconds": seconds,
+        "one": counts[0] / seconds,
+        "two": counts[1] / seconds,
+        "one_assists": counts[0],
+        "two_assists": counts[1],
+        "ratio": counts[1] / counts[0] if counts[0] else float("nan"),
+    }
 
 
 def _pooled(results):
@@ -307,6 +360,7 @@ def _burst(layout, n):
     # Sustained: while every phone slot was busy (until the last phone began); after it, the burst drains and
     # a faster layout spends a larger share of its shorter run waiting on the last few phones' slow links.
     steady = max(day_starts) - started
+    steady_end = started + steady
     steady_assists = sum(n for when, n in stored if when <= started + steady)
     (busy, total), phones_cpu = _machine_cpu(machine), time.process_time() - phones_cpu
     app_cpu = cpu_seconds(app_pids) - app_cpu
@@ -323,6 +377,9 @@ def _burst(layout, n):
         "steady_rate": steady_assists / steady if steady > 0 else 0.0,
         "steady_assists": steady_assists,
         "steady_seconds": steady,
+        "started": started,
+        "steady_end": steady_end,
+        "stored": stored,
         "latencies": latencies,
         "p50": quantiles[49],
         "p95": quantiles[94],
