@@ -361,7 +361,7 @@ def _burst(layout, n):
     # a faster layout spends a larger share of its shorter run waiting on the last few phones' slow links.
     steady = max(day_starts) - started
     steady_end = started + steady
-    steady_assists = sum(n for when, n in stored if when <= started + steady)
+    steady_assists = sum(n for when, n in stored if when <= steady_end)
     (busy, total), phones_cpu = _machine_cpu(machine), time.process_time() - phones_cpu
     app_cpu = cpu_seconds(app_pids) - app_cpu
     expected = sum(count for _, count in plans)
