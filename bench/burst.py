@@ -28,11 +28,10 @@ import requests
 import sqlalchemy as sa
 
 from bench.push import NO_CROSSCHECK, cpu_seconds
-from tests.conftest import create_pg_database, drop_pg_database, make_app, postgres_available, prepare_database
+from tests.conftest import make_app, postgres_available
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data
-from tests.haproxy import HAProxy
-from tests.live import CpuBudget, Phone, Server
-from tests.pgbouncer import PgBouncer
+from tests.layout import balanced
+from tests.live import CpuBudget, Phone
 
 KABUPATEN = tuple(f"35.{n:02d}" for n in range(1, 11))  # ten kabupaten of Jawa Timur
 
@@ -105,6 +104,7 @@ def main():
 
 def _print_results(args, runs):
     """Print each round, both layouts pooled, and the `bench:` lines; side by side (--together) if so run."""
+    sides = [_side_by_side(a, b) for a, b in zip(runs[1], runs[2], strict=True)] if args.together else []
     if args.server_cores:
         print(f"\nEach app server limited to {args.server_cores:g} of this machine's {os.cpu_count()} cores")
     for n in range(args.rounds):
@@ -113,7 +113,7 @@ def _print_results(args, runs):
         for name, r in (("one app server", runs[1][n]), ("two app servers", runs[2][n])):
             _report(name, r, args)
         if args.together:
-            side = _side_by_side(runs[1][n], runs[2][n])
+            side = sides[n]
             print(
                 f"  side by side, while both had every phone slot busy ({side['seconds']:.1f} s): one "
                 f"{side['one']:,.0f}, two {side['two']:,.0f} assists/s; two / one {side['ratio']:.2f}"
@@ -124,7 +124,6 @@ def _print_results(args, runs):
     one, two = _pooled(runs[1]), _pooled(runs[2])
     rounds = f" over {args.rounds} rounds (all assists / all seconds)" if args.rounds > 1 else ""
     if args.together:
-        sides = [_side_by_side(a, b) for a, b in zip(runs[1], runs[2], strict=True)]
         ratio = sum(s["two_assists"] for s in sides) / max(1, sum(s["one_assists"] for s in sides))
         print(f"\nTwo servers / one server side by side{rounds}: {ratio:.2f}\n")
     else:
@@ -210,19 +209,13 @@ class _Layout:
 
     def __init__(self, args, servers):
         self.args = args
-        self.url = create_pg_database("jb_burst")
-        self.bouncer, self.fleet, self.balancer = None, [], None
-        try:
-            prepare_database(self.url, areas=KABUPATEN)
+        env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
+        env.update(NO_CROSSCHECK)
+        self._stack = contextlib.ExitStack()
+        with self._stack:  # stopped here only if setting up fails; then by stop()
+            layout = balanced("jb_burst", servers, args.workers, env, KABUPATEN, pool_size=20, timeout=120)
+            self.balancer, self.fleet, self.url, _ = self._stack.enter_context(layout)
             people = _make_users(self.url, args.phones)
-            self.bouncer = PgBouncer(pool_size=20)
-            env = {"DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "4", "LOG_FORMAT": "", "GUNICORN_ACCESS_LOG": "/dev/null"}
-            env.update(NO_CROSSCHECK)
-            self.fleet = [
-                Server(self.bouncer.url(self.url), workers=args.workers, env=env, timeout=120) for _ in range(servers)
-            ]
-            # One server behind the balancer too, as in production: the two layouts differ in the servers alone.
-            self.balancer = HAProxy([s.port for s in self.fleet], maxconn=self.fleet[0].concurrency)
             with ThreadPoolExecutor(16) as pool:
                 self.phones = list(pool.map(lambda p: _signed_in(self.balancer.url, p), people[:-1]))
             self.admin = _signed_in(self.balancer.url, people[-1])
@@ -230,9 +223,7 @@ class _Layout:
                 for server in self.fleet:
                     server.hold_to(args.server_cores)
             self.desa = [p[2] for p in people[:-1]]
-        except BaseException:
-            self.stop()
-            raise
+            self._stack = self._stack.pop_all()
 
     def __enter__(self):
         return self
@@ -249,13 +240,7 @@ class _Layout:
 
     def stop(self):
         """Stop the balancer, the servers and PgBouncer, and drop the database."""
-        if self.balancer:
-            self.balancer.stop()
-        for s in self.fleet:
-            s.stop()
-        if self.bouncer:
-            self.bouncer.stop()
-        drop_pg_database(self.url)
+        self._stack.close()
 
 
 def _make_users(url, n):

@@ -4,7 +4,6 @@ The layout of a national deployment, small: two gunicorn servers with gthread wo
 /readyz, PgBouncer in transaction mode. Bounded: a few thousand records, about a minute and a half.
 """
 
-import contextlib
 import random
 import threading
 import time
@@ -19,45 +18,25 @@ from server.services.changes import PUSH_LOCK
 from tests import haproxy
 from tests.conftest import (
     REDIS_URL,
-    create_pg_database,
-    drop_pg_database,
     postgres_available,
-    prepare_database,
     redis_available,
 )
 from tests.factories import make_user, outreach_with_assists
-from tests.live import Phone, Server, Worker, free_port, push_same_batch_at_once
-from tests.pgbouncer import PgBouncer
+from tests.layout import balanced
+from tests.live import Phone, Worker, free_port, push_same_batch_at_once
 from tests.pgbouncer import available as pgbouncer_available
 
 pytestmark = pytest.mark.slow
 
 
-@contextlib.contextmanager
 def _layout(name, servers, workers, env):
-    """(balancer, [servers], database URL, PgBouncer's URL): gunicorn servers behind HAProxy, through PgBouncer,
-    on a new database."""
+    """(balancer, [servers], database URL, PgBouncer's URL): tests.layout.balanced, skipped where a part is missing."""
     if not postgres_available():
         pytest.skip("PostgreSQL not reachable; required when CI=true")
     haproxy.require()
     if not pgbouncer_available():
         pytest.skip("pgbouncer not installed; required when CI=true")
-    url = create_pg_database(name)
-    bouncer, fleet, balancer = None, [], None
-    try:
-        prepare_database(url)
-        bouncer = PgBouncer(pool_size=10)
-        fleet = [Server(bouncer.url(url), workers=workers, env=env) for _ in range(servers)]
-        balancer = haproxy.HAProxy([s.port for s in fleet], maxconn=fleet[0].concurrency)
-        yield balancer, fleet, url, bouncer.url(url)
-    finally:
-        if balancer:
-            balancer.stop()
-        for s in fleet:
-            s.stop()
-        if bouncer:
-            bouncer.stop()
-        drop_pg_database(url)
+    return balanced(name, servers, workers, env)
 
 
 @pytest.fixture
