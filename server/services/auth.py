@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from server import unit_of_work
 from server.errors import Problem
@@ -170,6 +171,8 @@ def load_user(identity):
         select(User, UserSession.seen_on)
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.id == _token_hash(token))
+        # Areas on first use, not with every request: a phone's push of households never reads them.
+        .options(lazyload(User.areas))
     ).first()
     if found is None or not found[0].active:
         return None

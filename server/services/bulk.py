@@ -1,10 +1,10 @@
 """Bulk SQL helpers shared by the writers: bulk inserts (COPY on PostgreSQL), chunked IN lookups, portable upserts."""
 
 import functools
+import json
 import operator
 
 from sqlalchemy import ARRAY, any_, bindparam, insert, select, text
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.extensions import db
@@ -63,16 +63,20 @@ def _default(default):
     return default.arg(None) if default.is_callable else default.arg
 
 
-def chunked_in(model, column, values, *conditions, size=500, lock=False):
+def chunked_in(what, column, values, *conditions, size=500, lock=False):
     """Yield rows whose column is in values (and that meet conditions), in chunks that stay under every
-    database's parameter limit; with lock, each row is locked for this transaction (in column order)."""
+    database's parameter limit: a model's objects, or tuples when `what` is a tuple of columns; with lock, each
+    row is locked for this transaction (in column order)."""
     # Sorted, so that two writers locking overlapping rows take them in one order and cannot deadlock.
     values = sorted(values) if lock else list(values)
+    columns = isinstance(what, tuple)
     for start in range(0, len(values), size):
-        query = select(model).where(in_values(column, values[start : start + size]), *conditions)
+        query = (select(*what) if columns else select(what)).where(
+            in_values(column, values[start : start + size]), *conditions
+        )
         if lock:
             query = query.order_by(column).with_for_update()
-        yield from db.session.scalars(query)
+        yield from db.session.execute(query) if columns else db.session.scalars(query)
 
 
 def in_values(column, values, name="values"):
@@ -90,8 +94,8 @@ def upsert_add(model, rows, key, columns):
         return
     names = tuple(rows[0])
     if db.session.get_bind().dialect.name == "postgresql":
-        arrays = {name: [row[name] for row in rows] for name in names}
-        db.session.execute(_upsert_arrays(model, tuple(key), tuple(columns), names), arrays)
+        rows_json = json.dumps(rows, default=str)  # dates as ISO text, which PostgreSQL reads back
+        db.session.execute(_upsert_json(model, tuple(key), tuple(columns), names), {"rows": rows_json})
     else:
         db.session.execute(_upsert(model, tuple(key), tuple(columns)), rows)
 
@@ -108,19 +112,20 @@ def _upsert(model, key, columns):
 
 
 @functools.cache
-def _upsert_arrays(model, key, columns, names):
-    # One statement whatever the number of rows: each column comes as one array and unnest() turns them back
-    # into rows. SQLAlchemy cannot cache an ON CONFLICT statement, and compiling it (then psycopg splitting
-    # its multi-row VALUES) had cost a push more Python than the database spent on it. The text is built
-    # once per table, from its own column names and types, never from input.
+def _upsert_json(model, key, columns, names):
+    # One statement and one parameter whatever the number of rows: the rows travel as one JSON array that
+    # json_populate_recordset() turns back into rows of the table's own types. As one array per column (56 for
+    # tally_cells) converting the parameters cost a push more Python than the rest of the upsert, and the database
+    # bound each array anew. SQLAlchemy cannot cache an ON CONFLICT statement, so the text is built once per table,
+    # from its own column names, never from input.
     table = model.__table__
     missing = [c.name for c in table.columns if c.default is not None and c.name not in names]
     if missing:
         raise ValueError(f"upsert_add rows of {table.name} lack {missing}")
-    dialect = postgresql.dialect()
-    arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect)}[])" for n in names)
-    updates = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in columns)
+    listed = ", ".join(names)
+    updates = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in columns)
     return text(
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+        f"INSERT INTO {table.name} AS t ({listed}) SELECT {listed} "  # noqa: S608
+        f"FROM json_populate_recordset(NULL::{table.name}, :rows) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     )

@@ -66,8 +66,9 @@ class _Batch:
         good = [i for i in items if not i.errors]
         mids = [i.mutation_id for i in good]
         # Only this account's memory: another account's mutation id is unknown here, not a `duplicate`.
-        for m in chunked_in(Mutation, Mutation.id, mids, Mutation.user_id == self.user.id):
-            self.seen[m.id] = (m.payload_hash, m.status, m.version)
+        memory = (Mutation.id, Mutation.payload_hash, Mutation.status, Mutation.version)
+        for mid, *answer in chunked_in(memory, Mutation.id, mids, Mutation.user_id == self.user.id):
+            self.seen[mid] = tuple(answer)
         outreach_ids = {i.record_id for i in good if i.entity == "outreach"}
         outreach_ids |= {i.data["outreach_id"] for i in good if i.entity == "assist" and i.op == "upsert"}
         assist_ids = {i.record_id for i in good if i.entity == "assist"}
@@ -80,7 +81,7 @@ class _Batch:
             self.records["assist"][row.id] = row
         desa = {i.data["desa_code"] for i in good if i.entity == "outreach" and i.op == "upsert"}
         in_scope = [c for c in desa if scope.area_in_scope(self.user, c)]
-        self.desa_ok = {a.code for a in chunked_in(Area, Area.code, in_scope) if a.level == 4}
+        self.desa_ok = {code for (code,) in chunked_in((Area.code,), Area.code, in_scope, Area.level == 4)}
 
     # --- deciding ------------------------------------------------------------------------------------------
     def decide(self, item):
