@@ -24,7 +24,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def _env(db_url, **settings):
+def process_env(db_url, **settings):
     """Return the environment of a server or worker process of the tests on db_url (one shared secret)."""
     return {
         **os.environ,
@@ -45,7 +45,7 @@ class Server:
         """Start the server; with log (a path), its access and error logs are written there."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = _env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
+        env = process_env(db_url, PUBLIC_URL=f"http://127.0.0.1:{self.port}", **(env or {}))
         # Requests it serves at once: workers × threads (4 threads is gunicorn.conf.py's default).
         self.concurrency = workers * int(env.get("GUNICORN_THREADS", "4"))
         cmd = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
@@ -155,7 +155,7 @@ class Worker:
 
     def __init__(self, db_url, queue_url, queue_name, env=None, log=None):
         """Start the worker; with log (a path), what it logs is written there."""
-        env = _env(db_url, QUEUE_URL=queue_url, QUEUE_NAME=queue_name, **(env or {}))
+        env = process_env(db_url, QUEUE_URL=queue_url, QUEUE_NAME=queue_name, **(env or {}))
         flask = Path(sys.executable).parent / "flask"
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None
