@@ -126,8 +126,23 @@ def pg_database():
         pytest.skip("PostgreSQL not reachable (set TEST_DATABASE_URL); required when CI=true")
     url = create_pg_database()
     prepare_database(url)
+    _SEEDED_AREAS[url] = _areas_fingerprint(url)
     yield url
     drop_pg_database(url)
+
+
+# Areas outlive the per-test TRUNCATE (they are seeded once): what a test adds or changes is undone after it.
+_SEEDED_AREAS = {}
+_AREAS_FINGERPRINT = sa.text("SELECT count(*), md5(string_agg(code || ':' || name, ',' ORDER BY code)) FROM areas")
+
+
+def _areas_fingerprint(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(_AREAS_FINGERPRINT).one())
+    finally:
+        engine.dispose()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -159,7 +174,12 @@ def db_url(request, tmp_path):
         # TRUNCATE skips row triggers, so the append-only audit table can be reset between tests.
         conn.execute(sa.text(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE"))
         conn.execute(sa.text("UPDATE sync_counter SET value = 0"))
+        reseed = tuple(conn.execute(_AREAS_FINGERPRINT).one()) != _SEEDED_AREAS[url]
+        if reseed:  # an earlier test imported areas: the next one starts from the seeded ones again
+            conn.execute(sa.text("TRUNCATE areas CASCADE"))
     engine.dispose()
+    if reseed:
+        prepare_database(url)
     return url
 
 
