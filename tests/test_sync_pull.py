@@ -32,6 +32,7 @@ def test_first_page_has_reference_and_areas(petugas):
     assert body["reference"]["outcome"][0] == {"code": "berhasil", "id": "Berhasil", "en": "Submitted"}
     assert body["has_more"] is False and body["outreaches"] == [] and body["cursor"]
     assert body["sync_interval_s"] == 60  # SYNC_INTERVAL_SECONDS: how often an open app syncs
+    assert body["upload_delay_s"] == 2  # SYNC_UPLOAD_DELAY_SECONDS: how long it waits after a save to upload
     later = petugas.get("/api/v1/sync/pull", query_string={"cursor": body["cursor"]}).get_json()
     assert "reference" not in later
 

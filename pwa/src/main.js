@@ -44,8 +44,9 @@ const app = {
     app.sync.emitStatus();
     clearTimeout(app.changeTimer);
     // Rapid saves at a busy gathering point go up as one batch, and the phone's storage stays free for the
-    // form meanwhile. When the browser knows it is offline, the "online" event will start the upload.
-    if (navigator.onLine !== false) app.changeTimer = setTimeout(() => app.sync.syncNow(), 2000);
+    // form meanwhile; how long to wait is the server's (upload_delay_s), so an operator can make a busy fleet
+    // send fewer, larger batches. When the browser knows it is offline, the "online" event starts the upload.
+    if (navigator.onLine !== false) app.changeTimer = setTimeout(() => app.sync.syncNow(), app.sync.uploadDelayMs);
   },
   rerender() {
     renderNav();

@@ -50,6 +50,8 @@ export function backoffDelay(failures, retryAfter, random = Math.random) {
 
 /** How often to sync while the app is open, unless the server says otherwise (`sync_interval_s`). */
 export const DEFAULT_INTERVAL_MS = 60_000;
+/** How long to wait after a save before uploading, unless the server says otherwise (`upload_delay_s`). */
+export const DEFAULT_UPLOAD_DELAY_MS = 2_000;
 
 /**
  * Uploads the outbox and pulls changes; emits "status", "auth-required", "blocked", "synced" (each batch),
@@ -82,6 +84,7 @@ export class SyncEngine extends EventTarget {
     this.inFlight = new Set();
     // Set by the server on every pull, so an operator can slow a whole fleet during a peak.
     this.intervalMs = DEFAULT_INTERVAL_MS;
+    this.uploadDelayMs = DEFAULT_UPLOAD_DELAY_MS;
   }
 
   /**
@@ -224,6 +227,8 @@ export class SyncEngine extends EventTarget {
       if (page.rules) await setMeta(this.db, "rules", page.rules);
       await mergePulled(this.db, page, this.now());
       if (page.sync_interval_s > 0) this.intervalMs = page.sync_interval_s * 1000;
+      if (Number.isFinite(page.upload_delay_s) && page.upload_delay_s >= 0)
+        this.uploadDelayMs = page.upload_delay_s * 1000;
       cursor = page.next;
       await setMeta(this.db, "cursor", cursor);
       if (!page.has_more) break;

@@ -19,7 +19,7 @@ function fakeApi(respond) {
   const api = vi.fn(async (path, options = {}) => {
     calls.push({ path, body: options.body });
     if (path.startsWith("/api/v1/sync/pull")) {
-      return { next: "c1", has_more: false, sync_interval_s: 300, outreaches: [], assists: [] };
+      return { next: "c1", has_more: false, sync_interval_s: 300, upload_delay_s: 30, outreaches: [], assists: [] };
     }
     return respond(options.body, calls.length);
   });
@@ -111,12 +111,12 @@ describe("SyncEngine", () => {
     expect(await outboxEntries(db)).toHaveLength(0);
   });
 
-  it("takes its sync interval from the server", async () => {
+  it("takes its sync interval and its wait after a save from the server", async () => {
     const { api } = fakeApi(ok);
     const sync = engine(api);
-    expect(sync.intervalMs).toBe(60_000);
+    expect([sync.intervalMs, sync.uploadDelayMs]).toEqual([60_000, 2_000]);
     await sync.syncNow();
-    expect(sync.intervalMs).toBe(300_000);
+    expect([sync.intervalMs, sync.uploadDelayMs]).toEqual([300_000, 30_000]);
   });
 
   it("honours Retry-After of a 503", async () => {

@@ -38,6 +38,7 @@ def pull_changes(user, cursor=None, limit=None, device_id=None):
         "cursor": position,  # the same, under the name phones installed before `next` still read
         "has_more": has_more,
         "sync_interval_s": current_app.config["SYNC_INTERVAL_SECONDS"],
+        "upload_delay_s": current_app.config["SYNC_UPLOAD_DELAY_SECONDS"],
         "outreaches": [r for r in page if isinstance(r, Outreach)],
         "assists": [r for r in page if isinstance(r, Assist)],
     }

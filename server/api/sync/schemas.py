@@ -209,6 +209,12 @@ class PullSchema(ma.Schema):
     sync_interval_s = fields.Integer(
         metadata={"description": "How often an open app syncs, in seconds (an operator slows a fleet with it)."}
     )
+    upload_delay_s = fields.Integer(
+        metadata={
+            "description": "How long an app waits after a save before it uploads, in seconds (an operator raises "
+            "it so a fleet sends fewer, larger batches)."
+        }
+    )
     outreaches = fields.List(fields.Nested(OutreachOutSchema))
     assists = fields.List(fields.Nested(AssistOutSchema))
     reference = fields.Dict()
