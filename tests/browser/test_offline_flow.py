@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, serve_site
 from tests.browser.pwa import (
     expect_unsent,
     fill_assist,
@@ -104,3 +104,20 @@ def test_a_double_tap_on_simpan_logs_the_household_once(browser, site):
     page.wait_for_timeout(500)
     expect(page.get_by_test_id("outreach-households")).to_have_text("1")
     expect_unsent(page, 2)  # the outreach and one assist
+
+
+def test_a_busy_fleet_waits_as_long_after_a_save_as_the_server_says(browser, tmp_path, sqlite_template):
+    """SYNC_UPLOAD_DELAY_SECONDS: with signal, saved households wait on the phone that long after the last save
+    (the default is 2 s), then go up together."""
+    env = {"SYNC_UPLOAD_DELAY_SECONDS": "8", "SYNC_INTERVAL_SECONDS": "600"}
+    with serve_site(tmp_path, sqlite_template, ["35.09.19.1001"], env=env) as site:
+        page = browser.page
+        sign_in(page, site)
+        page.wait_for_function("window.jemputBola.sync.uploadDelayMs === 8000")  # the first pull brought it
+        start_outreach(page)
+        log_assist(page, 1)
+        log_assist(page, 2)
+        page.wait_for_timeout(3000)  # past the default wait: these would be on the server by now
+        assert server_counts(site) == (0, 0, 0)
+        expect_unsent(page, 0)
+        assert server_counts(site) == (1, 2, 3)
