@@ -2,7 +2,8 @@
 
 Real gunicorn (2 workers of 4 threads, as gunicorn.conf.py sets them) on PostgreSQL, 4 concurrent HTTP clients,
 batches of 100 (request bodies encoded beforehand, a new connection per batch unless --keep-alive), 20,000
-assists. Prints a readable report and one `bench: NAME VALUE UNIT` line per figure.
+assists; then the CPU of a pull that finds nothing new, as a phone with signal makes after every push. Prints a
+readable report and one `bench: NAME VALUE UNIT` line per figure.
 """
 
 import argparse
@@ -35,6 +36,9 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pulls", type=int, default=200, help="pulls per client after the pushes, each finding nothing new"
+    )
     parser.add_argument(
         "--keep-alive",
         action="store_true",
@@ -74,6 +78,11 @@ def main():
         f"  parsing one assist item: {parse['fast']:.1f} µs as the push does it (msgspec first), "
         f"{parse['marshmallow']:.1f} µs through marshmallow alone"
     )
+    pull = push["pull"]
+    print(
+        f"  a pull that finds nothing new (as after every push): app {pull['app_cpu_ms']:.2f} + PostgreSQL "
+        f"{pull['db_cpu_ms']:.2f} ms of CPU ({args.pulls} per client)"
+    )
     print(f"Raw batched INSERT of the same rows ({args.batch} per commit): {raw:,.0f} rows/s")
     print(f"  its CPU per row: {raw_cpu_ms:.3f} ms (PostgreSQL + client)")
     print(f"Ratio push / raw insert: {ratio:.2f}\n")
@@ -85,6 +94,8 @@ def main():
     print(f"bench: push_server_cpu_per_assist {cpu:.3f} ms")
     print(f"bench: push_busiest_worker_share {push['busiest_worker']:.2f} ratio")
     print(f"bench: push_client_cpu_per_assist {push['client_cpu_ms']:.3f} ms")
+    print(f"bench: pull_empty_app_cpu {pull['app_cpu_ms']:.2f} ms")
+    print(f"bench: pull_empty_db_cpu {pull['db_cpu_ms']:.2f} ms")
     print(f"bench: push_parse_item_us {parse['fast']:.1f} us")
     print(f"bench: push_parse_item_marshmallow_us {parse['marshmallow']:.1f} us")
     print(f"bench: raw_insert_rows_per_s {raw:.0f} 1/s")
@@ -156,11 +167,13 @@ def _bench_push(url, users, args):
         app_cpu, db_cpu = cpu_seconds(app_pids) - app_cpu, cpu_seconds(postgres_pids()) - db_cpu
         client_cpu = time.process_time() - client_cpu
         per_worker = [cpu_seconds([pid]) - before for pid, before in zip(server.worker_pids(), per_worker, strict=True)]
+        pull = _bench_pull(server, phones, args.pulls)
     finally:
         server.stop()
     quantiles = statistics.quantiles(latencies, n=100)
     done = per_client * args.clients
     return {
+        "pull": pull,
         "rate": done / elapsed,
         "p50": quantiles[49],
         "p95": quantiles[94],
@@ -168,6 +181,39 @@ def _bench_push(url, users, args):
         "db_cpu_ms": db_cpu * 1000 / done,
         "client_cpu_ms": client_cpu * 1000 / done,
         "busiest_worker": max(per_worker) / sum(per_worker),
+    }
+
+
+def _bench_pull(server, phones, count):
+    """Return the app and PostgreSQL CPU milliseconds of one pull that finds nothing new, as a phone with signal
+    makes after every push (each client first catches up to the end of the change stream)."""
+    pull_url = f"{server.url}/api/v1/sync/pull"
+    cursors = []
+    for phone in phones:
+        params = {"device_id": phone.device_id}
+        while True:
+            page = phone.http.get(pull_url, params=params, timeout=120).json()
+            params["cursor"] = page["next"]
+            if not page["has_more"]:
+                break
+        cursors.append(params)
+
+    def run(phone, params):
+        for _ in range(count):
+            resp = phone.http.get(pull_url, params=params, headers={"Connection": "close"}, timeout=120)
+            assert resp.status_code == 200 and not resp.json()["assists"], resp.text[:300]
+
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(phones, cursors, strict=True)]
+    app_pids = [server.proc.pid, *server.worker_pids()]
+    app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(postgres_pids())
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done = max(1, count * len(phones))
+    return {
+        "app_cpu_ms": (cpu_seconds(app_pids) - app_cpu) * 1000 / done,
+        "db_cpu_ms": (cpu_seconds(postgres_pids()) - db_cpu) * 1000 / done,
     }
 
 

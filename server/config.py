@@ -79,7 +79,7 @@ class Config:
     # How often an open app syncs (sent on every pull): raise it to slow the whole fleet during a peak.
     SYNC_INTERVAL_SECONDS = _int("SYNC_INTERVAL_SECONDS", 60)
     # How long an app waits after a save before it uploads (sent on every pull). With signal, every household
-    # would otherwise be a push of its own, which costs the server about as much as a push of a hundred: raise it
+    # would otherwise be a push of its own, which costs the server half what a push of a hundred does: raise it
     # during a peak and a busy fleet sends its households in fewer, larger batches (they wait safely on the phone).
     SYNC_UPLOAD_DELAY_SECONDS = _int("SYNC_UPLOAD_DELAY_SECONDS", 2)
     MAX_CLOCK_SKEW_SECONDS = _int("MAX_CLOCK_SKEW_SECONDS", 1800)
