@@ -154,17 +154,9 @@ def _bench_push(url, users, args):
                     latencies.append(elapsed)
 
         threads = [threading.Thread(target=run, args=(p, b)) for p, b in zip(phones, plans, strict=True)]
-        app_pids = [server.proc.pid, *server.worker_pids()]
         per_worker = [cpu_seconds([pid]) for pid in server.worker_pids()]
-        app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(postgres_pids())
         client_cpu = time.process_time()
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
-        app_cpu, db_cpu = cpu_seconds(app_pids) - app_cpu, cpu_seconds(postgres_pids()) - db_cpu
+        elapsed, app_cpu, db_cpu = _run(threads, server)
         client_cpu = time.process_time() - client_cpu
         per_worker = [cpu_seconds([pid]) - before for pid, before in zip(server.worker_pids(), per_worker, strict=True)]
         pull = _bench_pull(server, phones, args.pulls)
@@ -203,18 +195,23 @@ def _bench_pull(server, phones, count):
             resp = phone.http.get(pull_url, params=params, headers={"Connection": "close"}, timeout=120)
             assert resp.status_code == 200 and not resp.json()["assists"], resp.text[:300]
 
-    threads = [threading.Thread(target=run, args=pair) for pair in zip(phones, cursors, strict=True)]
+    _, app_cpu, db_cpu = _run(
+        [threading.Thread(target=run, args=pair) for pair in zip(phones, cursors, strict=True)], server
+    )
+    done = max(1, count * len(phones))
+    return {"app_cpu_ms": app_cpu * 1000 / done, "db_cpu_ms": db_cpu * 1000 / done}
+
+
+def _run(threads, server):
+    """Run the client threads to their end; return (seconds, the server's app CPU seconds, PostgreSQL's)."""
     app_pids = [server.proc.pid, *server.worker_pids()]
     app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(postgres_pids())
+    started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    done = max(1, count * len(phones))
-    return {
-        "app_cpu_ms": (cpu_seconds(app_pids) - app_cpu) * 1000 / done,
-        "db_cpu_ms": (cpu_seconds(postgres_pids()) - db_cpu) * 1000 / done,
-    }
+    return time.perf_counter() - started, cpu_seconds(app_pids) - app_cpu, cpu_seconds(postgres_pids()) - db_cpu
 
 
 def postgres_pids():
