@@ -79,7 +79,7 @@ def main():
         raise SystemExit(
             "--rounds × --max-assists must stay under 10,000: each day's KK numbers need serials of their own"
         )
-    runs = {1: [], 2: []}
+    runs, sides = {1: [], 2: []}, []
     with contextlib.ExitStack() as stack:
         # Both layouts stand for the whole run; a day goes to one and then the other, or to both at once.
         began = time.perf_counter()
@@ -93,18 +93,17 @@ def main():
                     one, two = (f.result() for f in [pool.submit(layouts[servers].day, n) for servers in (1, 2)])
                 runs[1].append(one)
                 runs[2].append(two)
-                side = _side_by_side(one, two)
-                print(f"day {n + 1}, side by side: two / one {side['ratio']:.2f}", flush=True)
+                sides.append(_side_by_side(one, two))
+                print(f"day {n + 1}, side by side: two / one {sides[-1]['ratio']:.2f}", flush=True)
                 continue
             for servers in (1, 2) if n % 2 == 0 else (2, 1):
                 runs[servers].append(layouts[servers].day(n))
                 print(f"day {n + 1}, {servers} server(s): {runs[servers][-1]['rate']:,.0f} assists/s", flush=True)
-    _print_results(args, runs)
+    _print_results(args, runs, sides)
 
 
-def _print_results(args, runs):
-    """Print each round, both layouts pooled, and the `bench:` lines; side by side (--together) if so run."""
-    sides = [_side_by_side(a, b) for a, b in zip(runs[1], runs[2], strict=True)] if args.together else []
+def _print_results(args, runs, sides):
+    """Print each round, both layouts pooled, and the `bench:` lines; side by side (--together: `sides`) if so run."""
     if args.server_cores:
         print(f"\nEach app server limited to {args.server_cores:g} of this machine's {os.cpu_count()} cores")
     for n in range(args.rounds):

@@ -15,6 +15,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+FLASK = Path(sys.executable).parent / "flask"
 
 
 def free_port():
@@ -156,10 +157,9 @@ class Worker:
     def __init__(self, db_url, queue_url, queue_name, env=None, log=None):
         """Start the worker; with log (a path), what it logs is written there."""
         env = process_env(db_url, QUEUE_URL=queue_url, QUEUE_NAME=queue_name, **(env or {}))
-        flask = Path(sys.executable).parent / "flask"
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self.log = out if log else None
-        cmd = [str(flask), "--app", "server:create_app", "jobs", "worker", "--workers", "2"]
+        cmd = [str(FLASK), "--app", "server:create_app", "jobs", "worker", "--workers", "2"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
 
     def kill(self):

@@ -3,15 +3,13 @@
 import json
 import logging
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ApiClient, make_app
 from tests.factories import assist_data, kk, make_user, mutation, outreach_data, outreach_with_assists, push
-from tests.live import ROOT, Phone, Server, free_port, process_env
+from tests.live import FLASK, ROOT, Phone, Server, free_port, process_env
 
 
 @pytest.mark.one_backend
@@ -106,7 +104,7 @@ def test_json_logs_carry_the_request_id(db_url, capsys):
 def test_the_release_step_logs_json_lines(tmp_path):
     """`flask db upgrade` (the Procfile's release) with LOG_FORMAT=json: the migrations' lines are JSON too."""
     env = process_env(f"sqlite:///{tmp_path / 'release.db'}", LOG_FORMAT="json", LOG_LEVEL="INFO")
-    cmd = [str(Path(sys.executable).parent / "flask"), "--app", "server:create_app", "db", "upgrade"]
+    cmd = [str(FLASK), "--app", "server:create_app", "db", "upgrade"]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)
     lines = [json.loads(x) for x in done.stderr.splitlines()]
     assert any(line["name"].startswith("alembic") and "Running upgrade" in line["message"] for line in lines)
